@@ -1,0 +1,151 @@
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { CATALOGUE } from '../suites/catalogue/index.ts'
+import { loadConfig, type ConfigOverrides } from './config/load.ts'
+import { Cleanup } from './environment/cleanup.ts'
+import { AuthconformError, EXIT } from './errors.ts'
+import { colorWanted, renderTerminal } from './report/terminal.ts'
+import { PACKAGE_ROOT } from './paths.ts'
+
+const USAGE = `authconform — conformance tests for backends that verify Better Auth JWTs
+
+Usage:
+  authconform run [options]        start the reference issuer, run the suites, report
+  authconform list                 print the catalogue (id, severity, refs)
+
+Run options:
+  --config <file>          authconform.config.ts (default: ./authconform.config.{ts,mts,js,mjs})
+  --example <name>         use a bundled reference target (${listExamples().join(', ')})
+  --target-url <url>       a running backend (needs --issuer-port and one --profile)
+  --me-route "GET /path"   the authenticated route (default from config, else "GET /api/me")
+  --profile <alg>          EdDSA, ES256, RS256, PS256; repeat or comma-separate (default: target.profiles)
+  --suite <name>           run only these suites (repeatable)
+  --only <case-id>         run only these cases (repeatable)
+  --skip <case-id>         skip these cases (repeatable)
+  --json <file>            write the JSON result document
+  --junit <file>           write JUnit XML
+  --fail-on <severity>     critical|high|medium|low|info: lowest failing severity that exits 1 (default low)
+  --runtime <kind>         auto|docker|embedded: where PostgreSQL runs (default auto)
+  --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
+  --issuer-port <port>     fixed issuer port (default: a free one)
+
+Exit codes: 0 all cases pass; 1 a failure at/above --fail-on or a case that errored;
+2 usage or config error; 3 the environment could not start; 130/143 interrupted.
+DEBUG=authconform* prints diagnostics.`
+
+function listExamples(): string[] {
+  const dir = path.join(PACKAGE_ROOT, 'fixtures/targets')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).filter((name) => existsSync(path.join(dir, name, 'authconform.config.ts')))
+}
+
+const list = (values: string[] | undefined) => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      example: { type: 'string' },
+      'target-url': { type: 'string' },
+      'me-route': { type: 'string' },
+      profile: { type: 'string', multiple: true },
+      suite: { type: 'string', multiple: true },
+      only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      'fail-on': { type: 'string' },
+      runtime: { type: 'string' },
+      'database-url': { type: 'string' },
+      'issuer-port': { type: 'string' },
+    },
+  })
+  let configPath = values.config
+  if (values.example) {
+    if (!listExamples().includes(values.example)) {
+      throw new AuthconformError('ERR_USAGE', `unknown example "${values.example}": choose from ${listExamples().join(', ')}`)
+    }
+    configPath = path.join(PACKAGE_ROOT, 'fixtures/targets', values.example, 'authconform.config.ts')
+  }
+  const port = values['issuer-port']
+  if (port !== undefined && !/^\d+$/.test(port)) throw new AuthconformError('ERR_USAGE', `--issuer-port must be a number, got "${port}"`)
+  const overrides: ConfigOverrides = {
+    targetUrl: values['target-url'],
+    meRoute: values['me-route'],
+    profiles: list(values.profile),
+    suites: list(values.suite),
+    only: list(values.only),
+    skip: list(values.skip),
+    json: values.json,
+    junit: values.junit,
+    failOn: values['fail-on'],
+    runtime: values.runtime,
+    databaseUrl: values['database-url'],
+    issuerPort: port === undefined ? undefined : Number(port),
+  }
+  const config = await loadConfig({ configPath, overrides })
+  // vitest and Better Auth load only when a run really starts: errors and `list` stay instant.
+  const { runConformance } = await import('./run.ts')
+  const document = await runConformance(config, {
+    runtime: (_kind, reason) => process.stderr.write(`runtime: ${reason}\n`),
+  })
+  process.stdout.write(renderTerminal(document, { color: colorWanted(process.stdout) }))
+  return document.exitCode
+}
+
+function listCommand(): number {
+  const width = Math.max(...CATALOGUE.map((c) => c.id.length))
+  for (const c of CATALOGUE) process.stdout.write(`${c.id.padEnd(width + 2)}${c.severity.padEnd(10)}${c.refs.join(', ')}\n`)
+  process.stdout.write(`${CATALOGUE.length} cases\n`)
+  return EXIT.ok
+}
+
+function reportError(error: unknown): number {
+  // Errors thrown inside vitest's globalSetup come from another module instance: revive by code.
+  const known = AuthconformError.revive(error)
+  if (known) {
+    process.stderr.write(`authconform: ${known.message} [${known.code}]\n`)
+    for (const line of known.details) process.stderr.write(`  | ${line}\n`)
+    return known.exitCode
+  }
+  const code = (error as { code?: string }).code
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`authconform: ${(error as Error).message} (authconform --help lists the options)\n`)
+    return EXIT.usage
+  }
+  process.stderr.write(`authconform: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`)
+  return EXIT.failures
+}
+
+function onSignal(signal: 'SIGINT' | 'SIGTERM', code: number) {
+  process.once(signal, () => {
+    process.stderr.write(`authconform: ${signal}: stopping everything started…\n`)
+    const force = setTimeout(() => process.exit(code), 5000)
+    force.unref()
+    void Cleanup.disposeAll().finally(() => process.exit(code))
+  })
+}
+
+export async function main(argv: string[]): Promise<number> {
+  onSignal('SIGINT', EXIT.sigint)
+  onSignal('SIGTERM', EXIT.sigterm)
+  const [command, ...rest] = argv
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE + '\n')
+      return command ? EXIT.ok : EXIT.usage
+    }
+    if (command === '--version') {
+      process.stdout.write('0.1.0\n')
+      return EXIT.ok
+    }
+    if (command === 'run') return await runCommand(rest)
+    if (command === 'list') return listCommand()
+    throw new AuthconformError('ERR_USAGE', `unknown command "${command}": use run or list (authconform --help)`)
+  } catch (error) {
+    return reportError(error)
+  }
+}

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import { PROFILES } from '../profiles.ts'
+import { configSchema, describeIssues, type ResolvedConfig, type UserConfig } from './schema.ts'
+
+export const CONFIG_FILE_NAMES = ['authconform.config.ts', 'authconform.config.mts', 'authconform.config.js', 'authconform.config.mjs']
+
+/** Settings that can come from the command line; each overrides the config file's value. */
+export interface ConfigOverrides {
+  targetUrl?: string
+  meRoute?: string
+  profiles?: string[]
+  suites?: string[]
+  only?: string[]
+  skip?: string[]
+  json?: string
+  junit?: string
+  failOn?: string
+  runtime?: string
+  databaseUrl?: string
+  issuerPort?: number
+}
+
+export function findConfigFile(cwd: string): string | undefined {
+  return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((file) => existsSync(file))
+}
+
+export async function importConfigFile(file: string): Promise<UserConfig> {
+  if (!existsSync(file)) {
+    throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `config file ${file} does not exist: pass --config <path> or create authconform.config.ts (see README)`)
+  }
+  try {
+    let mod: { default?: unknown }
+    if (/\.m?ts$/.test(file)) {
+      // tsx compiles the user's TypeScript config without a build step or global tools.
+      const { tsImport } = await import('tsx/esm/api')
+      mod = await tsImport(pathToFileURL(file).href, import.meta.url)
+    } else {
+      mod = await import(pathToFileURL(file).href)
+    }
+    let config = mod.default as { default?: unknown } | undefined
+    // tsx may wrap a CommonJS-style default once more.
+    if (config && typeof config === 'object' && 'default' in config && !('target' in config)) config = config.default as typeof config
+    if (config === undefined) {
+      throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} has no default export: write \`export default defineConfig({ target: … })\``)
+    }
+    return config as UserConfig
+  } catch (error) {
+    if (error instanceof AuthconformError) throw error
+    throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} could not be loaded: ${errorMessage(error).split('\n')[0]}`, { cause: error })
+  }
+}
+
+/** A copy of plain config data; anything else (a function, a class instance) names its key. */
+function copyData(value: unknown, key: string): any {
+  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return value
+  if (Array.isArray(value)) return value.map((item, i) => copyData(item, `${key}.${i}`))
+  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyData(v, key ? `${key}.${k}` : k)]))
+  }
+  throw new AuthconformError('ERR_CONFIG_INVALID', `invalid config: ${key || '(root)'} must be plain data (string, number, boolean, array, object), not ${typeof value === 'function' ? 'a function' : 'an object of another kind'}`)
+}
+
+function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record<string, any> {
+  const merged = copyData(config, '')
+  merged.target ??= {}
+  if (o.targetUrl) {
+    merged.target.url = o.targetUrl
+    delete merged.target.command
+  }
+  if (o.meRoute) merged.target.routes = { ...merged.target.routes, me: o.meRoute }
+  merged.target.routes ??= { me: 'GET /api/me' }
+  if (o.profiles?.length) {
+    // `all` = every profile the target supports (every profile, when no config says).
+    const all = o.profiles.includes('all')
+    merged.profiles = all ? (merged.target.profiles ?? [...PROFILES]) : o.profiles
+    // With no config file, the flag is also what the target supports.
+    merged.target.profiles ??= merged.profiles
+  }
+  if (o.suites?.length) merged.suites = o.suites
+  if (o.only?.length) merged.only = o.only
+  if (o.skip?.length) merged.skip = o.skip
+  if (o.json || o.junit) merged.reports = { ...merged.reports, ...(o.json && { json: o.json }), ...(o.junit && { junit: o.junit }) }
+  if (o.failOn) merged.failOn = o.failOn
+  if (o.runtime) merged.runtime = o.runtime
+  if (o.databaseUrl) merged.databaseUrl = o.databaseUrl
+  if (o.issuerPort !== undefined) merged.issuer = { ...merged.issuer, port: o.issuerPort }
+  return merged
+}
+
+/** Validates a config object (from a file, the API or nothing but flags) into its resolved form. */
+export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, configPath?: string): ResolvedConfig {
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+    throw new AuthconformError('ERR_CONFIG_INVALID', `config${configPath ? ` in ${configPath}` : ''} must export an object (use defineConfig({ target: … }))`)
+  }
+  const parsed = configSchema.safeParse(applyOverrides((config ?? {}) as Record<string, any>, overrides))
+  const where = configPath ? ` in ${path.relative(process.cwd(), configPath) || configPath}` : ''
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error)
+    throw new AuthconformError('ERR_CONFIG_INVALID', `invalid config${where}: ${problems.join('; ')}`, { details: problems.slice(1) })
+  }
+  const configDir = configPath ? path.dirname(configPath) : process.cwd()
+  const resolved: ResolvedConfig = { ...parsed.data, configPath, configDir }
+  resolved.target.cwd = path.resolve(configDir, resolved.target.cwd ?? '.')
+  const unsupported = (resolved.profiles ?? []).filter((p) => !resolved.target.profiles.includes(p))
+  if (unsupported.length) {
+    throw new AuthconformError('ERR_CONFIG_INVALID', `profile ${unsupported.join(', ')} is not in target.profiles (${resolved.target.profiles.join(', ')}): add it there or pick from those`)
+  }
+  if (resolved.target.url && (selectedProfiles(resolved).length > 1 || resolved.issuer.port === 0)) {
+    throw new AuthconformError(
+      'ERR_CONFIG_INVALID',
+      'a running target (target.url) reads JWKS_URL once, so it needs a fixed --issuer-port and one --profile per run (or give target.command and authconform starts it per profile)',
+    )
+  }
+  return resolved
+}
+
+export async function loadConfig(options: { configPath?: string; cwd?: string; overrides?: ConfigOverrides }): Promise<ResolvedConfig> {
+  const cwd = options.cwd ?? process.cwd()
+  const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd)
+  if (!file && !options.overrides?.targetUrl) {
+    throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `no authconform.config.ts in ${cwd} and no --target-url: pass --config <file>, --target-url <url>, or --example node-good`)
+  }
+  const config = file ? await importConfigFile(file) : undefined
+  return resolveConfig(config, options.overrides, file)
+}
+
+/** The profiles this run covers: the CLI/config selection, else all the target supports. */
+export function selectedProfiles(config: ResolvedConfig) {
+  return config.profiles ?? config.target.profiles
+}

@@ -1,0 +1,108 @@
+import * as z from 'zod'
+import { PROFILES } from '../profiles.ts'
+import { SEVERITIES } from '../severity.ts'
+import { parseRoute, ROUTE_SYNTAX } from './routes.ts'
+
+const route = z.string().refine((text) => parseRoute(text) !== undefined, { message: `must be ${ROUTE_SYNTAX}` })
+const dottedPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, 'must be a dotted path like "user.id"')
+const origin = z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'must be an origin (scheme://host[:port])')
+
+const resourceRoutes = z.strictObject({
+  create: route,
+  body: z.record(z.string(), z.unknown()).default({}),
+  id: dottedPath.default('id'),
+  list: route,
+  items: dottedPath.optional(),
+  read: route,
+  update: route.optional(),
+  updateBody: z.record(z.string(), z.unknown()).optional(),
+  remove: route.optional(),
+})
+
+export const targetSchema = z
+  .strictObject({
+    url: z.url().optional(),
+    command: z.string().min(1).optional(),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    ready: z.string().startsWith('/').default('/'),
+    readyTimeoutMs: z.number().int().positive().default(20_000),
+    profiles: z.array(z.enum(PROFILES)).min(1).default(['EdDSA']),
+    audience: z.string().min(1).optional(),
+    issuer: z.string().min(1).optional(),
+    routes: z.strictObject({
+      me: route,
+      meId: dottedPath.optional(),
+      resource: resourceRoutes.optional(),
+    }),
+    cors: z.strictObject({ allowedOrigins: z.array(origin).min(1) }).optional(),
+  })
+  .refine((t) => Boolean(t.url) !== Boolean(t.command), {
+    message: 'give exactly one of target.url (a running backend) or target.command (a backend to start)',
+    path: ['url'],
+  })
+
+export const configSchema = z.strictObject({
+  target: targetSchema,
+  issuer: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).default(0),
+      expiresIn: z.string().regex(/^\d+\s*[smhd]$/, 'must be a duration like "15m"').default('15m'),
+      /** BETTER_AUTH_SECRET shared with the target (HS256); default a fresh random one per run. */
+      secret: z.string().min(1).optional(),
+      /** Better Auth's own lazy rotation (jwks.rotationInterval / gracePeriod), in seconds; default off. */
+      rotationSeconds: z.number().int().positive().optional(),
+      gracePeriodSeconds: z.number().int().positive().optional(),
+    })
+    .default({ port: 0, expiresIn: '15m' }),
+  profiles: z.array(z.enum(PROFILES)).min(1).optional(),
+  suites: z.array(z.string()).default(['all']),
+  only: z.array(z.string()).default([]),
+  skip: z.array(z.string()).default([]),
+  runtime: z.enum(['auto', 'docker', 'embedded']).default('auto'),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  failOn: z.enum(SEVERITIES).default('low'),
+  /** Key lifecycle (keys suite): how long caches may take, and the refetch storm's shape. */
+  keys: z
+    .strictObject({
+      windowSeconds: z.number().positive().max(600).default(30),
+      stormTokens: z.number().int().positive().max(5000).default(200),
+      stormSeconds: z.number().positive().max(120).default(10),
+      stormBudget: z.number().int().min(0).default(5),
+    })
+    .default({ windowSeconds: 30, stormTokens: 200, stormSeconds: 10, stormBudget: 5 }),
+  requestTimeoutMs: z.number().int().positive().default(5_000),
+  reports: z
+    .strictObject({ json: z.string().optional(), junit: z.string().optional() })
+    .default({}),
+})
+
+export type UserConfig = z.input<typeof configSchema>
+export type ResolvedConfig = z.output<typeof configSchema> & { configPath?: string; configDir: string }
+
+/** The keys an object schema at `path` allows (through defaults, optionals and refinements). */
+export function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
+  let current: any = schema
+  for (const step of [...path, undefined]) {
+    while (current && !current.shape && current._zod?.def?.innerType) current = current._zod.def.innerType
+    if (step === undefined) break
+    current = current?.shape?.[step as string]
+  }
+  return current?.shape ? Object.keys(current.shape) : []
+}
+
+/** One line per problem, naming the key (`target.routes.me`) and what is allowed. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(root)'
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? `${key}.` : ''
+      const valid = allowedKeys(configSchema, issue.path)
+      return `unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')}${valid.length ? ` (valid: ${valid.join(', ')})` : ''}`
+    }
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+      return `${key}: must be one of ${(issue.values as unknown[]).map(String).join(', ')}`
+    }
+    return `${key}: ${issue.message}`
+  })
+}

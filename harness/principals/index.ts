@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import type { Principal } from '../context.ts'
+import type { IssuerCoordinates } from '../environment/issuer.ts'
+
+/**
+ * Users A and B, signed up through the issuer's real HTTP API (exactly what a browser does),
+ * with their JWTs from `GET /api/auth/token`.
+ */
+export async function signUpPrincipals(issuer: IssuerCoordinates, runId: string): Promise<{ a: Principal; b: Principal }> {
+  const [a, b] = await Promise.all([signUp(issuer, 'a', runId), signUp(issuer, 'b', runId)])
+  return { a, b }
+}
+
+async function signUp(issuer: IssuerCoordinates, label: 'a' | 'b', runId: string): Promise<Principal> {
+  const email = `user-${label}-${runId}@authconform.test`
+  const password = randomBytes(18).toString('base64url')
+  try {
+    const signUpResponse = await fetch(`${issuer.baseURL}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: issuer.baseURL },
+      body: JSON.stringify({ email, password, name: `authconform user ${label.toUpperCase()}` }),
+    })
+    if (!signUpResponse.ok) throw new Error(`sign-up answered ${signUpResponse.status}: ${(await signUpResponse.text()).slice(0, 200)}`)
+    const cookies = signUpResponse.headers.getSetCookie().map((c) => c.split(';')[0]!)
+    const cookie = cookies.join('; ')
+    const tokenResponse = await fetch(issuer.tokenURL, { headers: { cookie } })
+    if (!tokenResponse.ok) throw new Error(`GET ${new URL(issuer.tokenURL).pathname} answered ${tokenResponse.status}`)
+    const { token } = (await tokenResponse.json()) as { token: string }
+    const claims = decodeJwt(token) as Record<string, unknown>
+    return { label, id: String(claims.sub), email, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
+  } catch (error) {
+    throw new AuthconformError('ERR_PRINCIPALS', `could not sign up user ${label.toUpperCase()} at the ${issuer.profile} issuer: ${errorMessage(error)}`, { cause: error })
+  }
+}
+
+/** Better Auth's signed session cache (cookie `better-auth.session_data`, HS256 with the secret). */
+function sessionDataOf(cookies: string[]): string | undefined {
+  const parts = cookies.filter((c) => /^better-auth\.session_data(\.\d+)?=/.test(c)).map((c) => c.slice(c.indexOf('=') + 1))
+  return parts.length ? decodeURIComponent(parts.join('')) : undefined
+}

@@ -1,0 +1,83 @@
+import type { CaseResult, Verdict } from '../verdict.ts'
+import type { ResultDocument } from './document.ts'
+
+export interface Style {
+  color: boolean
+}
+
+const CODES: Record<Verdict, string> = { pass: '32', fail: '31', warn: '33', skip: '90', error: '35' }
+
+function paint(style: Style, verdict: Verdict, text: string): string {
+  return style.color ? `\x1b[${CODES[verdict]}m${text}\x1b[0m` : text
+}
+
+const label = (verdict: Verdict) => (verdict === 'pass' ? 'pass' : verdict.toUpperCase())
+
+export function colorWanted(stream: { isTTY?: boolean }): boolean {
+  if ('NO_COLOR' in process.env) return false
+  if (process.env.FORCE_COLOR) return true
+  return Boolean(stream.isTTY)
+}
+
+/** The summary line; alone on the last line so CI logs and people both find it. */
+export function summaryLine(document: ResultDocument): string {
+  const s = document.summary
+  return `${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`
+}
+
+function describeFinding(r: CaseResult, style: Style): string[] {
+  const lines = [`${paint(style, r.verdict, label(r.verdict))} [${r.severity}] ${r.id} (${r.profile}) — ${r.title}`, `    reason:   ${r.reason}`]
+  if (r.evidence) {
+    const headers = Object.entries(r.evidence.request.headers).map(([k, v]) => `${k}: ${v}`).join('; ')
+    lines.push(`    request:  ${r.evidence.request.method} ${r.evidence.request.url}${headers ? `  ${headers}` : ''}`)
+    const body = (r.evidence.bodyHead ?? '').replace(/\s+/g, ' ').slice(0, 120)
+    lines.push(`    response: ${r.evidence.status || `none (${r.evidence.dropped})`} ${body}  (${r.evidence.ms} ms)`)
+    if (r.evidence.attackerFetches?.length) lines.push(`    fetched:  ${r.evidence.attackerFetches.join(', ')} from the attacker server`)
+  }
+  if (r.verdict !== 'error') lines.push(`    fix:      ${r.fix}`, `    refs:     ${r.refs.join(', ')}`)
+  // A 1 MB token makes a 1 MB command: the terminal shows its start, the JSON report all of it.
+  if (r.curl && r.verdict === 'fail') lines.push(`    replay:   ${r.curl.length > 4000 ? `${r.curl.slice(0, 4000)}… (${r.curl.length} chars: the full command is in the JSON report)` : r.curl}`)
+  return lines
+}
+
+/** Grouped by suite, one line per case (a column per profile), then failures with evidence. */
+export function renderTerminal(document: ResultDocument, style: Style): string {
+  const out: string[] = []
+  const multi = document.profiles.length > 1
+  const ids = [...new Set(document.cases.map((c) => c.id))]
+  const idWidth = Math.max(...ids.map((id) => id.length), 10)
+  let suite = ''
+  for (const id of ids) {
+    const row = document.cases.filter((c) => c.id === id)
+    const first = row[0]!
+    if (first.suite !== suite) {
+      suite = first.suite
+      const header = multi ? ' '.repeat(idWidth + 13) + document.profiles.map((p) => p.padEnd(7)).join('') : ''
+      out.push('', `${suite}${header.slice(suite.length)}`)
+    }
+    const cells = document.profiles.map((p) => {
+      const r = row.find((c) => c.profile === p)
+      return r ? paint(style, r.verdict, label(r.verdict).padEnd(7)) : '-'.padEnd(7)
+    })
+    const worst = row.find((r) => r.verdict === 'fail') ?? first
+    if (multi) out.push(`  ${worst.severity.padEnd(9)}${id.padEnd(idWidth + 2)}${cells.join('')}${first.title}`)
+    else out.push(`  ${cells[0]}${first.severity.padEnd(9)}${id.padEnd(idWidth + 2)}${first.title}`)
+  }
+
+  const measured = document.cases.filter((c) => c.measured && c.verdict === 'pass')
+  if (measured.length) out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
+  const failures = document.cases.filter((c) => c.verdict === 'fail')
+  const others = document.cases.filter((c) => c.verdict === 'warn' || c.verdict === 'error')
+  if (failures.length) out.push('', 'Failures', ...failures.flatMap((r) => describeFinding(r, style)))
+  if (others.length) out.push('', 'Warnings and errors', ...others.flatMap((r) => describeFinding(r, style)))
+  for (const error of document.runErrors) out.push('', `run error: ${error}`)
+  if (multi) {
+    out.push('', 'By profile')
+    for (const profile of document.profiles) {
+      const s = document.summary.byProfile[profile]
+      if (s) out.push(`  ${profile.padEnd(7)}${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
+    }
+  }
+  out.push('', summaryLine(document))
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,45 @@
+import type { Reporter, TestCase, TestModule } from 'vitest/node'
+import { findCase } from '../../suites/catalogue/index.ts'
+import type { Profile } from '../profiles.ts'
+import type { CaseResult } from '../verdict.ts'
+
+/**
+ * Our vitest reporter: it only listens. Verdicts arrive in `task.meta`; a test without one
+ * means the runner itself broke, which becomes an `error` result rather than vanishing.
+ */
+export class CaseCollector implements Reporter {
+  readonly results: CaseResult[] = []
+  readonly runErrors: string[] = []
+
+  constructor(private readonly onResult?: (result: CaseResult) => void) {}
+
+  onTestCaseResult(testCase: TestCase): void {
+    const result = testCase.meta().authconform ?? this.brokenCase(testCase)
+    this.results.push(result)
+    this.onResult?.(result)
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
+    for (const error of unhandledErrors) this.runErrors.push(error.message ?? String(error))
+    for (const module of testModules) {
+      for (const error of module.errors()) this.runErrors.push(`${module.moduleId}: ${error.message}`)
+    }
+  }
+
+  private brokenCase(testCase: TestCase): CaseResult {
+    const spec = findCase(testCase.name)
+    const profile = (testCase.parent.type === 'suite' ? testCase.parent.name : 'EdDSA') as Profile
+    const message = testCase.result().errors?.[0]?.message ?? `vitest state ${testCase.result().state}`
+    return {
+      id: testCase.name,
+      suite: spec?.suite ?? 'unknown',
+      profile,
+      verdict: 'error',
+      severity: spec?.severity ?? 'info',
+      refs: spec?.refs ?? [],
+      title: spec?.title ?? testCase.name,
+      fix: spec?.fix ?? '',
+      reason: `the harness could not run this case: ${message}`,
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Profile } from './profiles.ts'
+import type { Severity } from './severity.ts'
+
+/**
+ * pass / fail / warn are conformance verdicts; skip says why a case did not apply; error means
+ * the harness or the target broke, and is never counted as a conformance pass or fail.
+ */
+export const VERDICTS = ['pass', 'fail', 'warn', 'skip', 'error'] as const
+export type Verdict = (typeof VERDICTS)[number]
+
+export interface Evidence {
+  request: { method: string; url: string; headers: Record<string, string> }
+  status?: number
+  /** Response headers worth showing (e.g. WWW-Authenticate), lower-cased names. */
+  responseHeaders?: Record<string, string>
+  /** First 200 bytes of the response body. */
+  bodyHead?: string
+  ms?: number
+  /** The target closed the connection without an HTTP answer (the socket error). */
+  dropped?: string
+  /** Attacker-server URLs the target fetched while answering: SSRF / key injection evidence. */
+  attackerFetches?: string[]
+}
+
+export interface CaseResult {
+  id: string
+  suite: string
+  profile: Profile
+  verdict: Verdict
+  /** The case's severity, or lower when the judge found a milder problem (e.g. a 5xx). */
+  severity: Severity
+  refs: string[]
+  title: string
+  fix: string
+  /** One sentence: why this verdict. */
+  reason: string
+  evidence?: Evidence
+  /** Replays the request; carries the short-lived test token only. */
+  curl?: string
+  /** The reason reports a measurement (a cache lifetime, a fetch count) worth showing on a pass too. */
+  measured?: boolean
+}
+
+export type Summary = Record<'total' | 'passed' | 'failed' | 'warned' | 'skipped' | 'errored', number>
+
+export function summarize(cases: Pick<CaseResult, 'verdict'>[]): Summary {
+  const count = (v: Verdict) => cases.filter((c) => c.verdict === v).length
+  return {
+    total: cases.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    warned: count('warn'),
+    skipped: count('skip'),
+    errored: count('error'),
+  }
+}
