@@ -1,0 +1,72 @@
+import { defineCase } from './define.ts'
+import { accepted, challengesBearer, rejected } from './expect.ts'
+
+/** The oracle: if a real token is not accepted, no rejection below proves anything. */
+export const baselineCases = [
+  defineCase({
+    id: 'baseline/valid-token',
+    title: 'accepts a valid token from the issuer',
+    severity: 'high',
+    refs: ['RFC6750-2.1', 'RFC7519-7.2'],
+    probe: ({ user }) => ({ token: user.a.token }),
+    expect: accepted(),
+    fix: 'point the verifier at the issuer JWKS, accept its alg, and expect its iss/aud (BETTER_AUTH_URL by default)',
+    isBaseline: true,
+  }),
+  defineCase({
+    id: 'baseline/second-user',
+    title: "reports user B for user B's token (identity is per token, not cached)",
+    severity: 'high',
+    refs: ['RFC7519-4.1.2'],
+    probe: ({ user }) => ({ token: user.b.token }),
+    expect: accepted({ as: 'b' }),
+    needs: ['meId'],
+    fix: 'derive the caller from the verified token on every request; never cache the identity across requests',
+  }),
+  defineCase({
+    id: 'baseline/subject-matches',
+    title: "reports the token's sub as the caller's id",
+    severity: 'high',
+    refs: ['RFC7519-4.1.2'],
+    probe: ({ user }) => ({ token: user.a.token }),
+    expect: accepted({ as: 'a' }),
+    needs: ['meId'],
+    fix: 'use the verified sub claim as the user id, not a claim the client can choose',
+  }),
+  defineCase({
+    id: 'baseline/no-token',
+    title: 'refuses a request with no Authorization header',
+    severity: 'critical',
+    refs: ['RFC6750-3.1'],
+    probe: () => ({ authorization: null }),
+    expect: rejected(),
+    fix: 'make the route depend on the verifier; answer 401 when no credentials are sent',
+  }),
+  defineCase({
+    id: 'baseline/www-authenticate',
+    title: 'a 401 carries WWW-Authenticate: Bearer',
+    severity: 'low',
+    refs: ['RFC6750-3', 'RFC9110-11.6.1'],
+    probe: () => ({ authorization: null }),
+    expect: challengesBearer(),
+    fix: 'answer 401 with `WWW-Authenticate: Bearer error="invalid_token"` (FastAPI: HTTPBearer(auto_error=False) and raise 401 yourself)',
+  }),
+  defineCase({
+    id: 'baseline/non-bearer-scheme',
+    title: 'refuses the token under a non-Bearer scheme (Token …)',
+    severity: 'medium',
+    refs: ['RFC6750-2.1'],
+    probe: ({ user }) => ({ authorization: `Token ${user.a.token}` }),
+    expect: rejected(),
+    fix: 'accept only the Bearer scheme (case-insensitively) and refuse any other',
+  }),
+  defineCase({
+    id: 'baseline/empty-bearer',
+    title: 'refuses "Bearer " with no token',
+    severity: 'medium',
+    refs: ['RFC6750-2.1'],
+    probe: () => ({ authorization: 'Bearer ' }),
+    expect: rejected(),
+    fix: 'treat an empty credential as missing and answer 401',
+  }),
+]

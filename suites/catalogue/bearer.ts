@@ -1,0 +1,62 @@
+import { defineCase } from './define.ts'
+import { acceptedPreferably, answersWithoutCrashing, challengesBearer, rejected, rejectedPreferably } from './expect.ts'
+
+/** How the token travels (RFC 6750): the scheme, the spaces, the query string, the error code. */
+const GARBAGE = 'not-a-jwt'
+
+export const bearerCases = [
+  defineCase({
+    id: 'bearer/lowercase-scheme',
+    title: 'accepts the scheme written "bearer" (auth schemes are case-insensitive)',
+    severity: 'low',
+    refs: ['RFC6750-2.1', 'RFC9110-11.1'],
+    probe: ({ user }) => ({ authorization: `bearer ${user.a.token}` }),
+    expect: acceptedPreferably(),
+    fix: 'match the scheme case-insensitively (FastAPI HTTPBearer does; a hand-written split(" ") often does not)',
+  }),
+  defineCase({
+    id: 'bearer/double-space',
+    title: 'answers "Bearer  <token>" (two spaces) without crashing',
+    severity: 'low',
+    refs: ['RFC6750-2.1'],
+    probe: ({ user }) => ({ authorization: `Bearer  ${user.a.token}` }),
+    expect: answersWithoutCrashing(),
+    fix: 'parse the header with a strict pattern (^Bearer +(\\S+)$) and answer 401 for anything else',
+  }),
+  defineCase({
+    id: 'bearer/query-access-token',
+    title: 'does not take the token from ?access_token= (it leaks into logs and Referer)',
+    severity: 'low',
+    refs: ['RFC6750-2.3', 'RFC6750-5.3'],
+    probe: ({ user }) => ({ authorization: null, query: { access_token: user.a.token } }),
+    expect: rejectedPreferably(),
+    fix: 'read the token only from the Authorization header',
+  }),
+  defineCase({
+    id: 'bearer/header-and-query',
+    title: 'refuses a token sent both in the header and in the query',
+    severity: 'low',
+    refs: ['RFC6750-2'],
+    probe: ({ user }) => ({ token: user.a.token, query: { access_token: user.b.token } }),
+    expect: rejected({ alsoFine: [400] }),
+    fix: 'answer 400 (invalid_request) when more than one method carries a token',
+  }),
+  defineCase({
+    id: 'bearer/invalid-token-is-401',
+    title: 'an invalid token is 401, not 403 (403 means a valid token without permission)',
+    severity: 'low',
+    refs: ['RFC6750-3.1'],
+    probe: () => ({ authorization: `Bearer ${GARBAGE}` }),
+    expect: rejected({ strict401: true }),
+    fix: 'answer 401 for missing/invalid tokens and keep 403 for authenticated callers lacking rights (FastAPI: HTTPBearer(auto_error=False))',
+  }),
+  defineCase({
+    id: 'bearer/invalid-token-error-code',
+    title: 'a 401 for an invalid token says error="invalid_token"',
+    severity: 'info',
+    refs: ['RFC6750-3', 'RFC6750-3.1'],
+    probe: () => ({ authorization: `Bearer ${GARBAGE}` }),
+    expect: challengesBearer({ error: 'invalid_token' }),
+    fix: 'send WWW-Authenticate: Bearer error="invalid_token" with the 401',
+  }),
+]

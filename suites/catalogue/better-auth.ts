@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto'
+import { exportJWK, generateKeyPair } from 'jose'
+import { isAsymmetric, KEY_PAIR_CONFIG } from '../../harness/profiles.ts'
+import { signWithJwk, signingInput } from '../../harness/jws.ts'
+import { signWithHmacKey, withChanges } from '../support/tokens.ts'
+import { defineCase, type ProbeKit } from './define.ts'
+import { rejected } from './expect.ts'
+
+/** Mistakes particular to a Better Auth deployment next to a separate API. */
+async function fromOtherDeployment(kit: ProbeKit): Promise<string> {
+  const kid = randomBytes(24).toString('base64url').slice(0, 32)
+  if (!isAsymmetric(kit.profile)) return signWithHmacKey('HS256', randomBytes(32).toString('hex'), kit.user.a.header, kit.user.a.claims)
+  // What Better Auth's generateExportedKeyPair does in the other deployment (jose, the same
+  // keyPairConfig), without loading better-auth into every test worker.
+  const { alg, ...options } = KEY_PAIR_CONFIG[kit.profile]
+  const { privateKey } = await generateKeyPair(alg, { ...options, extractable: true })
+  const privateWebKey = await exportJWK(privateKey)
+  const input = signingInput(withChanges(kit.user.a.header, { kid }), kit.user.a.claims)
+  return `${input}.${await signWithJwk(kit.profile, privateWebKey as JsonWebKey, input)}`
+}
+
+export const betterAuthCases = [
+  defineCase({
+    id: 'better-auth/session-data-as-bearer',
+    title: "rejects Better Auth's session_data cookie-cache JWT sent as a Bearer token",
+    severity: 'high',
+    refs: ['RFC8725-3.11', 'RFC8725-2.8', 'RFC9068-4'],
+    notApplicable: ({ user }) => (user.a.sessionData ? undefined : 'the issuer set no session_data cookie'),
+    probe: ({ user }) => ({ token: user.a.sessionData! }),
+    expect: rejected(),
+    fix: 'accept only the jwt plugin tokens: pin the algorithm and key (JWKS), and require iss, aud and sub',
+  }),
+  defineCase({
+    id: 'better-auth/issuer-url-audience',
+    title: "rejects a token whose aud is the issuer's own base URL when the API has its own audience",
+    severity: 'medium',
+    refs: ['RFC7519-4.1.3', 'RFC8725-3.9', 'RFC9068-4'],
+    notApplicable: ({ issuer }) =>
+      issuer.audience === issuer.baseURL ? "target.audience is the issuer URL (Better Auth's default): there is no separate API audience to confuse" : undefined,
+    probe: ({ mint, user, issuer }) => ({ token: mint(user.a, { aud: issuer.baseURL }) }),
+    expect: rejected(),
+    fix: "require this API's own audience; a token minted for the issuer (its default aud) is for another service",
+  }),
+  defineCase({
+    id: 'better-auth/other-deployment',
+    title: "rejects a token from another Better Auth deployment (same claims, that deployment's key)",
+    severity: 'critical',
+    refs: ['RFC8725-3.8', 'RFC7515-5.2'],
+    probe: (kit) => ({ token: fromOtherDeployment(kit) }),
+    expect: rejected(),
+    fix: "verify against this issuer's JWKS (or secret) only; staging and production must not share keys",
+  }),
+]

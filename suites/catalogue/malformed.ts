@@ -1,0 +1,68 @@
+import { deflateRawSync } from 'node:zlib'
+import { b64url } from '../../harness/jws.ts'
+import { segments, unsigned, withChanges } from '../support/tokens.ts'
+import { defineCase, type CaseSpec, type ProbeKit } from './define.ts'
+import { refusedOrReadAsLast, rejected } from './expect.ts'
+
+/**
+ * Structure and input: tokens a parser must refuse cheaply. 401 is expected; 400, 413 and 431
+ * are fine too; an answer slower than 2 s is a fail (a parser that a token can stall).
+ */
+// A server may also refuse an oversized header by closing the connection mid-upload.
+const refusedQuickly = rejected({ alsoFine: [400, 413, 431], withinMs: 2000, dropIsRefusal: true })
+const FIX_PARSE = 'use a maintained JWT library for parsing, and map every parse error to 401'
+
+type MalformedCase = Pick<CaseSpec, 'title' | 'refs'> & {
+  name: string
+  token: (kit: ProbeKit) => string | Promise<string>
+  severity?: CaseSpec['severity']
+  fix?: string
+  /** Duplicate members: refusing or reading the last value are both conformant. */
+  lastWins?: boolean
+}
+
+const header = (kit: ProbeKit) => kit.user.a.header
+const claims = (kit: ProbeKit) => kit.user.a.claims
+const real = (kit: ProbeKit) => kit.user.a.token
+const raw = (value: unknown) => ({ raw: JSON.stringify(value) })
+
+/** `{"alg":"<real>","kid":…,"alg":"none"}`: JSON with a duplicate key, written by hand. */
+function duplicateKey(object: Record<string, unknown>, key: string, last: unknown): { raw: string } {
+  return { raw: `${JSON.stringify(object).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(last)}}` }
+}
+
+/** RFC 7797: the payload travels as is and is signed as is; JWTs must not use it. */
+async function unencodedPayload(kit: ProbeKit): Promise<string> {
+  const input = `${b64url(JSON.stringify(withChanges(header(kit), { b64: false, crit: ['b64'] })))}.${JSON.stringify(claims(kit))}`
+  return `${input}.${await kit.signInput(input)}`
+}
+
+const MALFORMED: MalformedCase[] = [
+  { name: 'two-segments', title: 'rejects a token with two segments', refs: ['RFC7515-7.1', 'RFC7519-7.2'], token: (k) => segments(real(k)).slice(0, 2).join('.') },
+  { name: 'four-segments', title: 'rejects a token with four segments', refs: ['RFC7515-7.1', 'RFC7519-7.2'], token: (k) => `${real(k)}.${segments(real(k))[2]}` },
+  { name: 'empty-segments', title: 'rejects ".." (three empty segments)', refs: ['RFC7519-7.2'], token: () => '..' },
+  { name: 'base64-padding', title: 'rejects segments with base64 "=" padding added', refs: ['RFC7515-2', 'RFC7515-7.1'], token: (k) => segments(real(k)).map((s) => `${s}=`).join('.') },
+  { name: 'base64-standard-alphabet', title: 'rejects the token re-encoded with the standard "+/" alphabet', refs: ['RFC7515-2'], token: (k) => real(k).replace(/-/g, '+').replace(/_/g, '/') + (/[-_]/.test(real(k)) ? '' : '+') },
+  { name: 'whitespace-in-token', title: 'rejects a token with a space inside a segment', refs: ['RFC7515-7.1', 'RFC6750-2.1'], token: (k) => real(k).replace('.', '.abc ') },
+  { name: 'header-not-json', title: 'rejects a header that is not JSON (really signed)', refs: ['RFC7515-5.2', 'RFC7519-7.2'], token: (k) => k.signAsIssuer({ raw: 'not json' }, claims(k)) },
+  { name: 'payload-not-object', title: 'rejects a payload that is a JSON array (really signed)', refs: ['RFC7519-7.2'], token: (k) => k.signAsIssuer(header(k), raw([claims(k)])) },
+  { name: 'duplicate-header-alg', title: 'rejects a header whose duplicate alg says "none" last (really signed)', refs: ['RFC7515-5.2', 'RFC8725-3.1'], severity: 'high', token: (k) => k.signAsIssuer(duplicateKey(header(k), 'alg', 'none'), claims(k)) },
+  { name: 'duplicate-payload-sub', title: 'a payload with sub twice (A, then B; really signed) is refused or read as B', refs: ['RFC7519-4', 'RFC7515-5.2'], lastWins: true, token: (k) => k.signAsIssuer(header(k), duplicateKey(claims(k), 'sub', k.user.b.id)) },
+  { name: 'crit-unknown', title: 'rejects a header with crit naming an unknown extension (really signed)', refs: ['RFC7515-4.1.11'], fix: 'reject any crit entry the verifier does not implement (PyJWT 2.6 ignores crit: check it yourself)', token: (k) => k.signAsIssuer(withChanges(header(k), { crit: ['urn:authconform:unknown'], 'urn:authconform:unknown': true }), claims(k)) },
+  { name: 'b64-false', title: 'rejects an unencoded payload (b64: false) in a JWT', refs: ['RFC7797-3', 'RFC7797-7'], token: (k) => unencodedPayload(k) },
+  { name: 'nested-alg-none', title: 'rejects cty: JWT wrapping an alg "none" token (really signed)', refs: ['RFC7519-5.2', 'RFC7519-7.2', 'RFC8725-3.1'], severity: 'high', token: (k) => k.signAsIssuer(withChanges(header(k), { cty: 'JWT' }), { raw: unsigned({ alg: 'none' }, withChanges(claims(k), { sub: k.user.b.id })) }) },
+  { name: 'jwe-zip-bomb', title: 'rejects a 5-segment JWE with zip: DEF (a compression bomb)', refs: ['RFC7516-4.1.3', 'RFC8725-3.6'], token: () => [b64url(JSON.stringify({ alg: 'dir', enc: 'A256GCM', zip: 'DEF' })), '', b64url(new Uint8Array(12)), b64url(deflateRawSync(Buffer.alloc(5_000_000))), b64url(new Uint8Array(16))].join('.') },
+  { name: 'one-megabyte', title: 'refuses a 1 MB token within 2 s', refs: ['RFC8725-3.6', 'RFC9110-15.5.14'], token: (k) => `${segments(real(k))[0]}.${'A'.repeat(1_048_576)}.${segments(real(k))[2]}` },
+  { name: 'hundred-thousand-dots', title: 'refuses 100 000 dots within 2 s', refs: ['RFC7519-7.2'], token: () => '.'.repeat(100_000) },
+]
+
+export const malformedCases = MALFORMED.map(({ name, token, severity, fix, lastWins, ...rest }) =>
+  defineCase({
+    id: `malformed/${name}`,
+    ...rest,
+    severity: severity ?? (lastWins ? 'low' : 'medium'),
+    probe: (kit) => ({ token: token(kit) }),
+    expect: lastWins ? refusedOrReadAsLast('b') : refusedQuickly,
+    fix: fix ?? FIX_PARSE,
+  }),
+)

@@ -1,0 +1,118 @@
+import type { ProfileContext } from '../../harness/context.ts'
+import type { Evidence } from '../../harness/verdict.ts'
+
+/** One request to the target and its answer: what judges read and what evidence shows. */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string> }
+  /** 0 when the target closed the connection without an HTTP answer (see `dropped`). */
+  status: number
+  dropped?: string
+  headers: Record<string, string>
+  body: string
+  ms: number
+  /** Attacker-server paths the target fetched while answering (SSRF evidence). */
+  attackerFetches?: string[]
+}
+
+export class TargetUnanswered extends Error {}
+
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => (headers[name] = value))
+  return headers
+}
+
+export async function send(
+  target: ProfileContext['target'],
+  request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string> },
+  timeoutMs: number,
+): Promise<Exchange> {
+  const method = request.method ?? target.me.method
+  const address = new URL(target.baseURL + (request.path ?? target.me.path))
+  for (const [name, value] of Object.entries(request.query ?? {})) address.searchParams.append(name, value)
+  const url = address.toString()
+  const started = performance.now()
+  let response: Response | undefined
+  let dropped = ''
+  // A connection the target closed after an earlier answer (uvicorn does after a 500) fails
+  // the next request before any byte: one retry on a fresh connection keeps the blame where it belongs.
+  for (let attempt = 0; attempt < 2 && !response; attempt++) {
+    try {
+      response = await fetch(url, { method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw new TargetUnanswered(`${method} ${url}: no answer within ${timeoutMs} ms`)
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause
+      dropped = cause?.code ?? cause?.message ?? (error as Error).message
+      // A refused connection means the target is gone: that is an error, not an answer.
+      if (dropped === 'ECONNREFUSED') throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
+    }
+  }
+  if (!response) {
+    return { request: { method, url, headers: request.headers }, status: 0, dropped, headers: {}, body: '', ms: Math.round(performance.now() - started) }
+  }
+  const body = await response.text()
+  return {
+    request: { method, url, headers: request.headers },
+    status: response.status,
+    headers: headersOf(response),
+    body,
+    ms: Math.round(performance.now() - started),
+  }
+}
+
+const SHOWN_RESPONSE_HEADERS = ['www-authenticate', 'content-type']
+
+function truncateCredentials(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 60)}…(${value.length} chars)` : value
+}
+
+export function evidenceOf(exchange: Exchange): Evidence {
+  const headers = Object.fromEntries(
+    Object.entries(exchange.request.headers).map(([name, value]) => [name, name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value]),
+  )
+  return {
+    request: { method: exchange.request.method, url: exchange.request.url, headers },
+    status: exchange.status,
+    responseHeaders: Object.fromEntries(SHOWN_RESPONSE_HEADERS.filter((h) => h in exchange.headers).map((h) => [h, exchange.headers[h]!])),
+    bodyHead: headBytes(exchange.body, 200),
+    ms: exchange.ms,
+    ...(exchange.dropped && { dropped: exchange.dropped }),
+    ...(exchange.attackerFetches && { attackerFetches: exchange.attackerFetches }),
+  }
+}
+
+/** The longest prefix of `text` within `limit` UTF-8 bytes, cut between characters. */
+function headBytes(text: string, limit: number): string {
+  let bytes = 0
+  let end = 0
+  for (const char of text) {
+    bytes += Buffer.byteLength(char)
+    if (bytes > limit) break
+    end += char.length
+  }
+  return text.slice(0, end)
+}
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`
+
+/** A copy-paste `curl` that replays the request (tokens are short-lived test tokens). */
+export function curlOf(request: Exchange['request']): string {
+  const parts = ['curl', '-sS', '-i']
+  if (request.method !== 'GET') parts.push('-X', request.method)
+  parts.push(shellQuote(request.url))
+  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
+  return parts.join(' ')
+}
+
+/** What the target fetched from the attacker server for these nonces (after a short settle). */
+export async function attackerFetches(attacker: { baseURL: string; logKey: string }, nonces: string[]): Promise<string[]> {
+  // A verifier that follows jku fetches before it answers; the pause covers a lazy background fetch.
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  const lists = await Promise.all(
+    nonces.map(async (nonce) => {
+      const response = await fetch(`${attacker.baseURL}/__fetches/${attacker.logKey}/${nonce}`)
+      return ((await response.json()) as { path: string }[]).map((f) => f.path)
+    }),
+  )
+  return lists.flat()
+}

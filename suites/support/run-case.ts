@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import type { ProfileContext, RunContext } from '../../harness/context.ts'
+import { b64url } from '../../harness/jws.ts'
+import { lowerOf } from '../../harness/severity.ts'
+import type { CaseResult, Verdict } from '../../harness/verdict.ts'
+import type { Case, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
+import { controlClient } from './control.ts'
+import { attackerFetches, curlOf, evidenceOf, send, type Exchange } from './exchange.ts'
+import { issuerSignature, issuerSigner, minter } from './tokens.ts'
+
+type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys'>
+
+export function probeKit(context: ProfileContext, run: RunSettings): ProbeKit {
+  const { controlKey: _secret, ...issuer } = context.issuer
+  const attacker = run.attacker.baseURL
+  return {
+    profile: context.profile,
+    user: context.users,
+    issuer,
+    mint: minter(context.issuer),
+    signAsIssuer: issuerSigner(context.issuer),
+    signInput: issuerSignature(context.issuer),
+    attacker: {
+      nonce: () => randomBytes(9).toString('base64url'),
+      serving: (nonce, body, type) => `${attacker}/d/${nonce}/${b64url(body)}.${type}`,
+      internal: (nonce) => `${attacker}/internal/${nonce}/admin`,
+    },
+  }
+}
+
+async function authorizationOf(probe: Probe): Promise<string | null> {
+  if ('authorization' in probe) return (await probe.authorization) ?? null
+  if (!('token' in probe)) return null
+  return `Bearer ${await probe.token}`
+}
+
+async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettings): Promise<Exchange> {
+  const authorization = await authorizationOf(probe)
+  const query = probe.query ? Object.fromEntries(await Promise.all(Object.entries(probe.query).map(async ([k, v]) => [k, await v]))) : undefined
+  const exchange = await send(context.target, { headers: authorization === null ? {} : { Authorization: authorization }, query }, probe.timeoutMs ?? run.requestTimeoutMs)
+  if (probe.watch?.length) exchange.attackerFetches = await attackerFetches(run.attacker, probe.watch)
+  return exchange
+}
+
+const RANK: Record<Verdict, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 }
+
+/** Runs one case against one profile and always returns a verdict (never throws). */
+export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
+  const base = { id: spec.id, suite: spec.suite, profile: context.profile, severity: spec.severity, refs: spec.refs, title: spec.title, fix: spec.fix }
+  const applies = !spec.profiles || spec.profiles === 'all' || spec.profiles.includes(context.profile)
+  if (!applies) return { ...base, verdict: 'skip', reason: spec.profilesReason ?? `does not apply to the ${context.profile} profile` }
+  if (spec.needs?.includes('meId') && !context.target.meId) {
+    return { ...base, verdict: 'skip', reason: 'set target.routes.meId (where the caller id is in the answer) to enable' }
+  }
+  const kit = probeKit(context, run)
+  const notApplicable = spec.notApplicable?.(kit)
+  if (notApplicable) return { ...base, verdict: 'skip', reason: notApplicable }
+  if (!spec.isBaseline && !context.baseline.ok) {
+    return { ...base, verdict: 'error', reason: `baseline failed, so a rejection would prove nothing: ${context.baseline.reason}` }
+  }
+  const finish = (judgement: Judgement, exchange?: Exchange): CaseResult => ({
+    ...base,
+    verdict: judgement.verdict,
+    reason: judgement.reason,
+    severity: judgement.severityCap ? lowerOf(spec.severity, judgement.severityCap) : spec.severity,
+    ...(exchange && { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) }),
+  })
+  if ('assess' in spec) return finish(spec.assess(kit))
+  if ('scenario' in spec) return runScenario(spec, context, run, base)
+
+  let exchange: Exchange | undefined
+  try {
+    const probes = [await spec.probe(kit)].flat()
+    let worst: { judgement: Judgement; exchange: Exchange } | undefined
+    for (const probe of probes) {
+      exchange = await exchangeFor(probe, context, run)
+      const judgement = spec.expect(exchange, { user: context.users, meId: context.target.meId })
+      if (!worst || RANK[judgement.verdict] > RANK[worst.judgement.verdict]) worst = { judgement, exchange }
+    }
+    if (!worst) throw new Error('the probe made no request')
+    const result = finish(worst.judgement, worst.exchange)
+    return probes.length > 1 ? { ...result, reason: `${result.reason} (worst of ${probes.length} requests)` } : result
+  } catch (error) {
+    return { ...base, verdict: 'error', reason: (error as Error).message, ...(exchange && { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) }) }
+  }
+}
+
+/** Scenarios run on the profile's lifecycle stack (its own issuer and target instance). */
+async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, run: RunSettings, base: Omit<CaseResult, 'verdict' | 'reason'>): Promise<CaseResult> {
+  const lifecycle = context.lifecycle
+  if (!lifecycle) {
+    return { ...base, verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
+  }
+  if (!lifecycle.baseline.ok) return { ...base, verdict: 'error', reason: `baseline failed on the lifecycle instance: ${lifecycle.baseline.reason}` }
+  const kit: LifecycleKit = {
+    ...probeKit(lifecycle, run),
+    settings: run.keys,
+    send: (probe) => exchangeFor(probe, lifecycle, run),
+    control: controlClient(lifecycle.issuer),
+  }
+  try {
+    const outcome = await spec.scenario(kit)
+    return {
+      ...base,
+      verdict: outcome.verdict,
+      reason: outcome.reason,
+      measured: true,
+      severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
+      ...(outcome.exchange && { evidence: evidenceOf(outcome.exchange), curl: curlOf(outcome.exchange.request) }),
+    }
+  } catch (error) {
+    return { ...base, verdict: 'error', reason: (error as Error).message }
+  } finally {
+    // A scenario that broke the JWKS must not leave it broken for the next one.
+    await kit.control.fault('none').catch(() => {})
+  }
+}
