@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { decodeJwt } from 'jose'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { ResultDocument } from '../../harness/report/document.ts'
+import { runCli, type CliRun } from '../support/cli.ts'
+
+/** One real run against a flawed target, read through every report format. */
+describe('reports of a run against node-expired-leeway (EdDSA + ES256)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-reports-'))
+  const jsonFile = path.join(dir, 'out/result.json')
+  const junitFile = path.join(dir, 'out/junit.xml')
+  let run: CliRun
+  let document: ResultDocument
+
+  beforeAll(async () => {
+    // The keys scenarios wait for caches and prove nothing about report formats: skipped here.
+    run = await runCli(['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA,ES256', '--skip', 'keys', '--json', jsonFile, '--junit', junitFile])
+    document = JSON.parse(readFileSync(jsonFile, 'utf8'))
+  })
+
+  test('exits 1 because high-severity cases fail', () => {
+    expect(run.code).toBe(1)
+  })
+
+  test('the JSON document has the documented shape and consistent counts', () => {
+    expect(document.schemaVersion).toBe(1)
+    expect(document.tool.name).toBe('authconform')
+    expect(document.profiles).toEqual(['EdDSA', 'ES256'])
+    expect(document.runtime.postgres).toMatch(/^(embedded|docker|url)$/)
+    expect(document.target.command).toBe('node server.mjs')
+    const failed = document.cases.filter((c) => c.verdict === 'fail')
+    expect(failed.map((c) => `${c.id} ${c.profile}`).sort()).toEqual(
+      ['claims/exp-past', 'claims/exp-past-beyond-leeway', 'claims/nbf-future'].flatMap((id) => [`${id} EdDSA`, `${id} ES256`]).sort(),
+    )
+    expect(document.summary.failed).toBe(6)
+    expect(document.summary.total).toBe(document.cases.length)
+    expect(document.summary.passed + document.summary.failed + document.summary.warned + document.summary.skipped + document.summary.errored).toBe(document.summary.total)
+    expect(document.summary.failedBySeverity.high).toBe(2)
+    expect(document.exitCode).toBe(1)
+  })
+
+  test('a failure carries evidence and a curl that replays the forged token', () => {
+    const expired = document.cases.find((c) => c.id === 'claims/exp-past' && c.profile === 'EdDSA')!
+    expect(expired.evidence!.status).toBe(200)
+    expect(expired.evidence!.request.headers.Authorization).toMatch(/^Bearer eyJ.{50,}…\(\d+ chars\)$/)
+    expect(expired.evidence!.bodyHead).toContain('"user"')
+    expect(expired.refs).toContain('RFC7519-4.1.4')
+    const token = /Authorization: Bearer ([\w-]+\.[\w-]+\.[\w-]*)'/.exec(expired.curl!)![1]!
+    const claims = decodeJwt(token)
+    expect(claims.exp).toBeLessThan(Date.now() / 1000 - 3000)
+    expect(expired.curl).toMatch(/^curl -sS -i 'http:\/\/127\.0\.0\.1:\d+\/api\/me' -H 'Authorization: Bearer /i)
+  })
+
+  test('JUnit XML has one testcase per case x profile and the six failures', () => {
+    const xml = readFileSync(junitFile, 'utf8')
+    expect(xml.match(/<testcase /g)).toHaveLength(document.cases.length)
+    expect(xml.match(/<failure /g)).toHaveLength(6)
+    expect(xml).toContain(`<testsuites name="authconform" tests="${document.cases.length}" failures="6" errors="0"`)
+    expect(xml).toMatch(/<testsuite name="claims \[ES256\]"/)
+  })
+
+  test('the terminal report lists failures with replay commands and ends with the summary', () => {
+    expect(run.stdout).toContain('Failures')
+    expect(run.stdout).toMatch(/FAIL \[high\] claims\/exp-past \(EdDSA\)/)
+    expect(run.stdout).toMatch(/replay: +curl -sS -i /)
+    const s = document.summary
+    expect(run.stdout.trim().split('\n').pop()).toBe(`${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
+    expect(run.stdout).not.toMatch(/\x1b\[/)
+  })
+})
+
+describe('--fail-on gates the exit code by severity', () => {
+  test('failures below the threshold exit 0', async () => {
+    const args = ['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA', '--suite', 'claims']
+    const gated = await runCli([...args, '--fail-on', 'critical'])
+    expect(gated.stdout).toMatch(/3 failed/)
+    expect(gated.code).toBe(0)
+  })
+})

@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { ResultDocument } from '../../harness/report/document.ts'
+import { REPO, runCli } from './cli.ts'
+
+export interface Manifest {
+  name: string
+  stack: string
+  kind: 'good' | 'flawed'
+  flaw: string | null
+  mustFail: string[]
+}
+
+export const TARGETS_DIR = path.join(REPO, 'fixtures/targets')
+
+export function referenceTargets(): Manifest[] {
+  return readdirSync(TARGETS_DIR)
+    .filter((name) => existsSync(path.join(TARGETS_DIR, name, 'manifest.json')))
+    .map((name) => JSON.parse(readFileSync(path.join(TARGETS_DIR, name, 'manifest.json'), 'utf8')) as Manifest)
+}
+
+/** Runs the real CLI against a reference target; returns its JSON result document. */
+export async function runReferenceTarget(name: string, extraArgs: string[] = []) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-test-'))
+  const out = path.join(dir, 'result.json')
+  try {
+    const cli = await runCli(['run', '--example', name, '--json', out, ...extraArgs])
+    const document = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as ResultDocument) : undefined
+    return { cli, document }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export interface Confusion {
+  profile: string
+  expected: string[]
+  failed: string[]
+  missing: string[]
+  unexpected: string[]
+  errored: string[]
+  warned: string[]
+}
+
+/** Per profile: which failures the manifest predicts, which happened, and the differences. */
+export function confusion(document: ResultDocument, manifest: Manifest): Confusion[] {
+  return document.profiles.map((profile) => {
+    const cases = document.cases.filter((c) => c.profile === profile)
+    const ids = (verdict: string) => cases.filter((c) => c.verdict === verdict).map((c) => c.id)
+    const failed = ids('fail')
+    // A case that cannot apply to this profile (an ES256 edge case under EdDSA) is not missing.
+    const skipped = ids('skip')
+    const expected = manifest.mustFail.filter((id) => !skipped.includes(id))
+    return {
+      profile,
+      expected,
+      failed,
+      missing: expected.filter((id) => !failed.includes(id)),
+      unexpected: failed.filter((id) => !manifest.mustFail.includes(id)),
+      errored: ids('error'),
+      warned: ids('warn'),
+    }
+  })
+}

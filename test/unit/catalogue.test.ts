@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest'
+import { AuthconformError } from '../../harness/errors.ts'
+import { SEVERITIES } from '../../harness/severity.ts'
+import { CATALOGUE, findCase, selectCases, SUITES, validateSelection, type Selection } from '../../suites/catalogue/index.ts'
+import { catchError } from './support.ts'
+
+const ids = (cases: readonly { id: string }[]) => cases.map((c) => c.id)
+const idsOfSuite = (suite: string) => ids(CATALOGUE.filter((c) => c.suite === suite))
+const select = (selection: Partial<Selection>) => ids(selectCases({ suites: ['all'], only: [], skip: [], ...selection }))
+
+describe('CATALOGUE', () => {
+  test('has at least 30 cases with unique kebab-case suite/name ids', () => {
+    expect(CATALOGUE.length).toBeGreaterThanOrEqual(30)
+    expect(new Set(ids(CATALOGUE)).size).toBe(CATALOGUE.length)
+    for (const c of CATALOGUE) {
+      expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/)
+      expect(c.id.startsWith(`${c.suite}/`)).toBe(true)
+    }
+  })
+
+  test.each(CATALOGUE.map((c) => [c.id, c] as const))('%s has a title, a severity, refs and a fix', (_id, c) => {
+    expect(c.title.trim()).not.toBe('')
+    expect(SEVERITIES).toContain(c.severity)
+    expect(c.refs.length).toBeGreaterThanOrEqual(1)
+    for (const ref of c.refs) expect(ref).toMatch(/^(RFC\d+-[\d.]+|CVE-\d{4}-\d{4,})$/)
+    expect(c.refs.some((ref) => ref.startsWith('RFC')), 'at least one RFC section').toBe(true)
+    expect(c.fix.trim()).not.toBe('')
+  })
+
+  test('SUITES lists each suite once, in catalogue order', () => {
+    expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys'])
+  })
+
+  test('findCase finds by id', () => {
+    expect(findCase('claims/exp-past')?.severity).toBe('high')
+    expect(findCase('claims/nope')).toBeUndefined()
+  })
+})
+
+describe('validateSelection', () => {
+  const unknownCase = (selection: Partial<Selection>) => {
+    const error = catchError(() => validateSelection({ suites: ['all'], only: [], skip: [], ...selection }))
+    expect(error).toBeInstanceOf(AuthconformError)
+    expect((error as AuthconformError).code).toBe('ERR_UNKNOWN_CASE')
+    return error.message
+  }
+
+  test('an unknown id in only suggests near ids', () => {
+    const message = unknownCase({ only: ['claims/exp-pas'] })
+    expect(message).toContain('unknown case id "claims/exp-pas"')
+    expect(message).toContain('claims/exp-past')
+  })
+
+  test('an unknown id in skip is refused too', () => {
+    expect(unknownCase({ skip: ['signature/alg-nope'] })).toContain('signature/alg-none-lower')
+  })
+
+  test('an unknown suite lists the valid suites', () => {
+    expect(unknownCase({ suites: ['claim'] })).toContain('choose from all, baseline, claims, signature')
+  })
+
+  test('known ids and suite names pass', () => {
+    expect(() => validateSelection({ suites: ['claims', 'signature'], only: ['claims/exp-past', 'signature'], skip: ['baseline'] })).not.toThrow()
+  })
+})
+
+describe('selectCases', () => {
+  test('everything by default, in catalogue order', () => {
+    expect(select({})).toEqual(ids(CATALOGUE))
+  })
+
+  test('only by id selects exactly that case', () => {
+    expect(select({ only: ['claims/exp-past'] })).toEqual(['claims/exp-past'])
+  })
+
+  test('only by suite name selects that suite', () => {
+    expect(select({ only: ['signature'] })).toEqual(idsOfSuite('signature'))
+  })
+
+  test('skip by id removes exactly that case', () => {
+    expect(select({ skip: ['claims/exp-past'] })).toEqual(ids(CATALOGUE).filter((id) => id !== 'claims/exp-past'))
+  })
+
+  test('skip by suite name removes the suite', () => {
+    expect(select({ skip: ['claims'] })).toEqual(CATALOGUE.filter((c) => c.suite !== 'claims').map((c) => c.id))
+    expect(select({ skip: ['claims'] })).toContain('baseline/valid-token')
+  })
+
+  test('suites narrows and only/skip apply within it', () => {
+    expect(select({ suites: ['claims'] })).toEqual(idsOfSuite('claims'))
+    expect(select({ suites: ['claims'], only: ['signature/stripped'] })).toEqual([])
+    expect(select({ suites: ['baseline'], skip: ['baseline/no-token'] })).toEqual(idsOfSuite('baseline').filter((id) => id !== 'baseline/no-token'))
+  })
+})

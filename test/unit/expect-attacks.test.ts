@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest'
+import type { JudgeContext } from '../../suites/catalogue/define.ts'
+import {
+  acceptedPreferably,
+  answersWithoutCrashing,
+  neverFetches,
+  refusedOrReadAsLast,
+  rejected,
+  rejectedWithoutFetching,
+} from '../../suites/catalogue/expect.ts'
+import { exchange, principal } from './support.ts'
+
+/** The judges the attack suites added: options of rejected(), fetch evidence, tolerant answers. */
+const context: JudgeContext = { user: { a: principal('a', 'user-a-id'), b: principal('b', 'user-b-id') }, meId: 'user.id' }
+
+describe('rejected() options', () => {
+  test('alsoFine makes 400/413/431 a pass for malformed input', () => {
+    const judge = rejected({ alsoFine: [400, 413, 431] })
+    for (const status of [400, 413, 431]) expect(judge(exchange({ status }), context).verdict).toBe('pass')
+    expect(judge(exchange({ status: 404 }), context).verdict).toBe('warn')
+  })
+
+  test('withinMs fails a slow answer even when it is a 401', () => {
+    const judge = rejected({ withinMs: 2000 })
+    expect(judge(exchange({ status: 401, ms: 1999 }), context).verdict).toBe('pass')
+    expect(judge(exchange({ status: 401, ms: 5003 }), context)).toMatchObject({ verdict: 'fail', reason: 'answered only after 5003 ms (limit 2000 ms)' })
+  })
+
+  test('strict401 turns 403 into a (low) fail', () => {
+    expect(rejected({ strict401: true })(exchange({ status: 403 }), context)).toMatchObject({ verdict: 'fail', severityCap: 'low' })
+    expect(rejected()(exchange({ status: 403 }), context).verdict).toBe('warn')
+  })
+
+  test('a dropped connection is a warn, a 500 with a Python traceback says so', () => {
+    expect(rejected()(exchange({ status: 0, dropped: 'ECONNRESET' }), context)).toMatchObject({ verdict: 'warn', reason: 'closed the connection without an HTTP answer (ECONNRESET)' })
+    expect(rejected()(exchange({ status: 500, body: 'Traceback (most recent call last):' }), context).reason).toContain('leaked a stack trace')
+  })
+})
+
+describe('fetch evidence', () => {
+  const fetched = ['/d/n1/abc.json']
+
+  test('rejectedWithoutFetching: a refusal after fetching the attacker URL is an SSRF fail', () => {
+    expect(rejectedWithoutFetching()(exchange({ status: 401, attackerFetches: [] }), context).verdict).toBe('pass')
+    expect(rejectedWithoutFetching()(exchange({ status: 401, attackerFetches: fetched }), context)).toMatchObject({ verdict: 'fail', severityCap: 'medium' })
+    const accepted = rejectedWithoutFetching()(exchange({ status: 200, attackerFetches: fetched }), context)
+    expect(accepted.verdict).toBe('fail')
+    expect(accepted.severityCap).toBeUndefined()
+    expect(accepted.reason).toContain('/d/n1/abc.json')
+  })
+
+  test('neverFetches: accepting a really signed token is fine, fetching is not', () => {
+    expect(neverFetches()(exchange({ status: 200, attackerFetches: [] }), context).verdict).toBe('pass')
+    expect(neverFetches()(exchange({ status: 401, attackerFetches: [] }), context).verdict).toBe('pass')
+    expect(neverFetches()(exchange({ status: 401, attackerFetches: fetched }), context).verdict).toBe('fail')
+    expect(neverFetches()(exchange({ status: 500, attackerFetches: [] }), context).verdict).toBe('fail')
+  })
+})
+
+describe('tolerant judges', () => {
+  test('answersWithoutCrashing: any 2xx/4xx passes, 5xx fails', () => {
+    expect(answersWithoutCrashing()(exchange({ status: 200 }), context).verdict).toBe('pass')
+    expect(answersWithoutCrashing()(exchange({ status: 401 }), context).verdict).toBe('pass')
+    expect(answersWithoutCrashing()(exchange({ status: 502 }), context).verdict).toBe('fail')
+  })
+
+  test('acceptedPreferably: a refusal is a warn, a crash a fail', () => {
+    expect(acceptedPreferably()(exchange({ status: 200 }), context).verdict).toBe('pass')
+    expect(acceptedPreferably()(exchange({ status: 401 }), context).verdict).toBe('warn')
+    expect(acceptedPreferably()(exchange({ status: 500 }), context).verdict).toBe('fail')
+  })
+
+  test('refusedOrReadAsLast: accepting as the first duplicate value is the fail', () => {
+    const judge = refusedOrReadAsLast('b')
+    expect(judge(exchange({ status: 401 }), context).verdict).toBe('pass')
+    expect(judge(exchange({ status: 200, body: '{"user":{"id":"user-b-id"}}' }), context).verdict).toBe('pass')
+    expect(judge(exchange({ status: 200, body: '{"user":{"id":"user-a-id"}}' }), context).verdict).toBe('fail')
+  })
+})
