@@ -7,11 +7,13 @@ import type { SecretAssessment } from './secret-strength.ts'
  * it crosses into vitest workers with structuredClone.
  */
 export interface Principal {
-  label: 'a' | 'b'
+  label: 'a' | 'b' | 'c'
   id: string
   email: string
   /** A real JWT from the issuer's `GET /api/auth/token`. */
   token: string
+  /** For the browser sign-in flow; never put into evidence. */
+  password: string
   header: Record<string, unknown>
   claims: Record<string, unknown>
   /** The `better-auth.session_data` cookie-cache JWT, a token that must never work as a Bearer. */
@@ -26,6 +28,10 @@ export interface ProfileContext {
     issuer: string
     audience: string
     controlURL: string
+    /** Where a signed-in user gets this profile's JWT. */
+    tokenURL: string
+    /** Pages the issuer serves for the browser suites (a blank page, the sign-in flow). */
+    pagesURL: string
     /** Per-run key for conformance control; secret, never put into evidence. */
     controlKey: string
     /** What is known about BETTER_AUTH_SECRET, without the secret itself. */
@@ -35,6 +41,9 @@ export interface ProfileContext {
     baseURL: string
     me: Route
     meId?: string
+    resource?: ResourceRoutes
+    /** Origins the target should let read its answers; default the issuer's (the Next.js app). */
+    cors: { allowedOrigins: string[]; configured: boolean }
   }
   users: { a: Principal; b: Principal }
   /** Whether the valid token was accepted: if not, every other case is an error, not a verdict. */
@@ -44,6 +53,34 @@ export interface ProfileContext {
    * removals and JWKS faults must not disturb the cases running concurrently on the first.
    */
   lifecycle?: ProfileContext
+}
+
+/** `target.routes.resource` with its routes parsed. */
+export interface ResourceRoutes {
+  create: Route
+  body: Record<string, unknown>
+  /** Dotted path to the new item's id in the create answer. */
+  id: string
+  list: Route
+  /** Dotted path to the array in the list answer; the body itself when absent. */
+  items?: string
+  read: Route
+  update?: Route
+  updateBody?: Record<string, unknown>
+  remove?: Route
+}
+
+/**
+ * One Chromium for the run, shared by the browser suites over its WebSocket endpoint, or why
+ * it could not start (those cases then error with that line).
+ */
+export interface BrowserContext {
+  wsEndpoint?: string
+  error?: string
+  /** An origin no target allows, served by authconform's page server. */
+  disallowedOrigin: string
+  /** Origin → URL of a blank page at that origin (configured origins come from the page server). */
+  pages: Record<string, { url?: string; error?: string }>
 }
 
 export interface KeySettings {
@@ -60,6 +97,8 @@ export interface RunContext {
   selection: { suites: string[]; only: string[]; skip: string[] }
   requestTimeoutMs: number
   keys: KeySettings
+  /** Present when a selected case needs a browser. */
+  browser?: BrowserContext
 }
 
 declare module 'vitest' {

@@ -48,7 +48,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   const suiteFiles = [...new Set(cases.map((c) => `suites/${c.suite}.suite.ts`))]
 
   const cleanup = new Cleanup()
-  const run: RunBridge = { config, cleanup, events: hooks, lifecycle: cases.some((c) => c.suite === 'keys') }
+  const run: RunBridge = { config, cleanup, events: hooks, lifecycle: cases.some((c) => 'scenario' in c), browser: cases.some((c) => c.needs?.includes('browser')) }
   openBridge(run)
   const collector = new CaseCollector(hooks.result)
   try {

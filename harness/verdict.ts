@@ -9,7 +9,7 @@ export const VERDICTS = ['pass', 'fail', 'warn', 'skip', 'error'] as const
 export type Verdict = (typeof VERDICTS)[number]
 
 export interface Evidence {
-  request: { method: string; url: string; headers: Record<string, string> }
+  request: { method: string; url: string; headers: Record<string, string>; body?: string }
   status?: number
   /** Response headers worth showing (e.g. WWW-Authenticate), lower-cased names. */
   responseHeaders?: Record<string, string>
@@ -18,6 +18,8 @@ export interface Evidence {
   ms?: number
   /** The target closed the connection without an HTTP answer (the socket error). */
   dropped?: string
+  /** What Chromium saw when a page made this request (CORS blocks it from the page, not the wire). */
+  browser?: string
   /** Attacker-server URLs the target fetched while answering: SSRF / key injection evidence. */
   attackerFetches?: string[]
 }
@@ -35,6 +37,11 @@ export interface CaseResult {
   /** One sentence: why this verdict. */
   reason: string
   evidence?: Evidence
+  /**
+   * Every request of a case that plays several steps (A creates, B reads A's item, A reads it
+   * back), in order and labelled; `evidence` is the step that decided the verdict.
+   */
+  steps?: (Evidence & { label: string })[]
   /** Replays the request; carries the short-lived test token only. */
   curl?: string
   /** The reason reports a measurement (a cache lifetime, a fetch count) worth showing on a pass too. */

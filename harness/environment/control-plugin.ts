@@ -141,6 +141,20 @@ export function conformanceControl(options: ControlOptions) {
         const since = Number(ctx.query?.since ?? 0)
         return ctx.json({ total: jwksRequests.length, since: jwksRequests.filter((t) => t >= since).length })
       }),
+      /**
+       * Deletes a user and their sessions the way an admin (or the user) would; tokens already
+       * issued stay signed and unexpired, which is what the deleted-user case measures.
+       */
+      conformanceDeleteUser: createAuthEndpoint(
+        `${CONTROL_PATH}/delete-user`,
+        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ userId: z.string().min(1) }) },
+        async (ctx) => {
+          // Better Auth's own deletion: sessions, accounts, then the user row.
+          const internal = (ctx as unknown as { context: { internalAdapter: { deleteUser(id: string): Promise<void> } } }).context.internalAdapter
+          await internal.deleteUser(ctx.body.userId)
+          return ctx.json({ deleted: ctx.body.userId })
+        },
+      ),
       conformanceJwksFault: createAuthEndpoint(
         `${CONTROL_PATH}/jwks-fault`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },

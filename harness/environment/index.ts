@@ -4,11 +4,13 @@ import { AuthconformError, errorMessage } from '../errors.ts'
 import { parseRoute } from '../config/routes.ts'
 import { selectedProfiles } from '../config/load.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
-import type { ProfileContext, RunContext } from '../context.ts'
+import type { ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
 import { isAsymmetric, type Profile } from '../profiles.ts'
 import { signUpPrincipals } from '../principals/index.ts'
 import { allStarted, type Cleanup } from './cleanup.ts'
 import { startAttacker } from './attacker.ts'
+import { startBrowser } from './browser.ts'
+import { buildAuthClientBundle } from './pages.ts'
 import { startIssuer } from './issuer.ts'
 import { assessSecret } from '../secret-strength.ts'
 import { startPostgres, type PostgresKind } from './postgres.ts'
@@ -44,7 +46,7 @@ export async function startEnvironment(
   config: ResolvedConfig,
   cleanup: Cleanup,
   events: EnvironmentEvents = {},
-  options: { lifecycle?: boolean } = {},
+  options: { lifecycle?: boolean; browser?: boolean } = {},
 ): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
@@ -52,7 +54,8 @@ export async function startEnvironment(
   events.runtime?.(postgres.kind, postgres.reason)
 
   const attacker = cleanup.use('attacker server', await startAttacker())
-  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events)
+  const clientScript = options.browser ? await timed(events, 'client bundle', buildAuthClientBundle) : undefined
+  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, clientScript)
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
@@ -62,9 +65,14 @@ export async function startEnvironment(
       return { ...main!, ...(keys && { lifecycle: keys }) }
     }),
   )
+  const issuerPorts = contexts.flatMap((c) => [c, ...(c.lifecycle ? [c.lifecycle] : [])]).map((c) => Number(new URL(c.issuer.baseURL).port))
+  const browser = options.browser
+    ? await timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts }))
+    : undefined
   return {
     runtime: { kind: postgres.kind, reason: postgres.reason },
     context: {
+      ...(browser && { browser }),
       profiles: contexts,
       attacker: { baseURL: attacker.baseURL, logKey: attacker.logKey },
       selection: { suites: config.suites, only: config.only, skip: config.skip },
@@ -85,6 +93,7 @@ async function startStack(
   createDatabase: (name: string) => Promise<string>,
   cleanup: Cleanup,
   events: EnvironmentEvents,
+  clientScript: string | undefined,
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
@@ -102,6 +111,9 @@ async function startStack(
         secret: config.issuer.secret,
         rotationSeconds: config.issuer.rotationSeconds,
         gracePeriodSeconds: config.issuer.gracePeriodSeconds,
+        clientScript,
+        // A configured frontend origin signs users in through the page server's proxy.
+        trustedOrigins: config.target.cors?.allowedOrigins,
       }),
     ),
   )
@@ -118,15 +130,31 @@ async function startStack(
       issuer: issuer.issuer,
       audience: issuer.audience,
       controlURL: issuer.controlURL,
+      tokenURL: issuer.tokenURL,
+      pagesURL: issuer.pagesURL,
       controlKey: issuer.controlKey,
       secret: assessSecret(issuer.secret),
     },
-    target: { baseURL: target.baseURL, me, meId: config.target.routes.meId },
+    target: {
+      baseURL: target.baseURL,
+      me,
+      meId: config.target.routes.meId,
+      resource: resourceRoutes(config.target.routes.resource),
+      cors: config.target.cors
+        ? { allowedOrigins: config.target.cors.allowedOrigins.map((o) => new URL(o).origin), configured: true }
+        : { allowedOrigins: [issuer.baseURL], configured: false },
+    },
     users,
     baseline: await checkBaseline(target.baseURL, me, users.a.token, config.requestTimeoutMs),
   }
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
+}
+
+function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']): ResourceRoutes | undefined {
+  if (!routes) return undefined
+  const route = (text: string | undefined) => (text === undefined ? undefined : parseRoute(text)!)
+  return { ...routes, create: route(routes.create)!, list: route(routes.list)!, read: route(routes.read)!, update: route(routes.update), remove: route(routes.remove) }
 }
 
 /** The oracle every rejection case leans on: a real token must be accepted first. */

@@ -7,6 +7,7 @@ import { AuthconformError, errorMessage } from '../errors.ts'
 import { isAsymmetric, KEY_PAIR_CONFIG, type Profile } from '../profiles.ts'
 import { CONTROL_PATH, conformanceControl } from './control-plugin.ts'
 import { HS256_TOKEN_PATH, hs256Tokens } from './hs256-plugin.ts'
+import { PAGES_PATH, pageHandler } from './pages.ts'
 
 const debug = createDebug('issuer')
 
@@ -29,6 +30,8 @@ export interface IssuerOptions {
   rotationSeconds?: number
   /** How long a rotated-out key stays published (Better Auth's default: 30 days). */
   gracePeriodSeconds?: number
+  /** The Better Auth client bundle: when given, the issuer serves the browser sign-in page. */
+  clientScript?: string
 }
 
 /** Coordinates of a running reference issuer; values here may be shown to the target. */
@@ -43,6 +46,8 @@ export interface IssuerCoordinates {
   /** Per-run key for conformance control; never reported. */
   controlKey: string
   controlURL: string
+  /** The pages the browser suites load from this origin (`/page`, `/flow`). */
+  pagesURL: string
   /** Where a signed-in user gets this profile's JWT (`/api/auth/token`, or the HS256 endpoint). */
   tokenURL: string
 }
@@ -74,7 +79,9 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
 
   // Listen first: the base URL (and so iss/aud) must carry the real port.
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end()
-  const server = http.createServer((req, res) => handler(req, res))
+  // The frontend's pages live next to /api/auth, as in the Next.js app the issuer stands for.
+  const pages = pageHandler(options.clientScript)
+  const server = http.createServer((req, res) => pages(req, res) || handler(req, res))
   let port: number
   try {
     port = await listen(server, options.port)
@@ -141,6 +148,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
     secret,
     controlKey,
     controlURL: `${baseURL}/api/auth${CONTROL_PATH}`,
+    pagesURL: `${baseURL}${PAGES_PATH}`,
     tokenURL: `${baseURL}/api/auth${jwtOptions ? '/token' : HS256_TOKEN_PATH}`,
     [Symbol.asyncDispose]: close,
   }

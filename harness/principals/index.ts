@@ -13,7 +13,10 @@ export async function signUpPrincipals(issuer: IssuerCoordinates, runId: string)
   return { a, b }
 }
 
-async function signUp(issuer: IssuerCoordinates, label: 'a' | 'b', runId: string): Promise<Principal> {
+type IssuerAddress = Pick<IssuerCoordinates, 'profile' | 'baseURL' | 'tokenURL'>
+
+/** One more real user (a throwaway one, for cases that delete their user). */
+export async function signUp(issuer: IssuerAddress, label: Principal['label'], runId: string): Promise<Principal> {
   const email = `user-${label}-${runId}@authconform.test`
   const password = randomBytes(18).toString('base64url')
   try {
@@ -29,7 +32,7 @@ async function signUp(issuer: IssuerCoordinates, label: 'a' | 'b', runId: string
     if (!tokenResponse.ok) throw new Error(`GET ${new URL(issuer.tokenURL).pathname} answered ${tokenResponse.status}`)
     const { token } = (await tokenResponse.json()) as { token: string }
     const claims = decodeJwt(token) as Record<string, unknown>
-    return { label, id: String(claims.sub), email, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
+    return { label, id: String(claims.sub), email, password, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
   } catch (error) {
     throw new AuthconformError('ERR_PRINCIPALS', `could not sign up user ${label.toUpperCase()} at the ${issuer.profile} issuer: ${errorMessage(error)}`, { cause: error })
   }

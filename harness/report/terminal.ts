@@ -1,4 +1,4 @@
-import type { CaseResult, Verdict } from '../verdict.ts'
+import type { CaseResult, Evidence, Verdict } from '../verdict.ts'
 import type { ResultDocument } from './document.ts'
 
 export interface Style {
@@ -25,13 +25,22 @@ export function summaryLine(document: ResultDocument): string {
   return `${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`
 }
 
+/** One line for an answer: status and body head, what a browser page saw, or the dropped socket. */
+function answerOf(evidence: Evidence): string {
+  if (evidence.browser) return evidence.browser
+  const body = (evidence.bodyHead ?? '').replace(/\s+/g, ' ').slice(0, 120)
+  return `${evidence.status || `none (${evidence.dropped})`} ${body}  (${evidence.ms} ms)`
+}
+
 function describeFinding(r: CaseResult, style: Style): string[] {
   const lines = [`${paint(style, r.verdict, label(r.verdict))} [${r.severity}] ${r.id} (${r.profile}) — ${r.title}`, `    reason:   ${r.reason}`]
-  if (r.evidence) {
+  if (r.steps?.length) {
+    lines.push('    steps:')
+    r.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step.label}: ${step.request.method} ${step.request.url} → ${answerOf(step)}`))
+  } else if (r.evidence) {
     const headers = Object.entries(r.evidence.request.headers).map(([k, v]) => `${k}: ${v}`).join('; ')
     lines.push(`    request:  ${r.evidence.request.method} ${r.evidence.request.url}${headers ? `  ${headers}` : ''}`)
-    const body = (r.evidence.bodyHead ?? '').replace(/\s+/g, ' ').slice(0, 120)
-    lines.push(`    response: ${r.evidence.status || `none (${r.evidence.dropped})`} ${body}  (${r.evidence.ms} ms)`)
+    lines.push(`    response: ${answerOf(r.evidence)}`)
     if (r.evidence.attackerFetches?.length) lines.push(`    fetched:  ${r.evidence.attackerFetches.join(', ')} from the attacker server`)
   }
   if (r.verdict !== 'error') lines.push(`    fix:      ${r.fix}`, `    refs:     ${r.refs.join(', ')}`)

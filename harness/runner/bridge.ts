@@ -12,6 +12,8 @@ export interface RunBridge {
   events: EnvironmentEvents
   /** Whether the keys suite runs, so each JWKS profile needs its lifecycle stack. */
   lifecycle: boolean
+  /** Whether a selected case needs Chromium (and the issuer's sign-in page). */
+  browser: boolean
   environment?: StartedEnvironment
   environmentError?: unknown
 }

@@ -6,7 +6,7 @@ import { bridge } from './bridge.ts'
 export default async function setup(project: TestProject) {
   const run = bridge()
   try {
-    run.environment = await startEnvironment(run.config, run.cleanup, run.events, { lifecycle: run.lifecycle })
+    run.environment = await startEnvironment(run.config, run.cleanup, run.events, { lifecycle: run.lifecycle, browser: run.browser })
   } catch (error) {
     run.environmentError = error
     await run.cleanup.dispose()

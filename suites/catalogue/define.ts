@@ -74,8 +74,11 @@ interface CaseBase {
   profilesReason?: string
   /** A reason to skip in this run (e.g. no separate API audience configured), or undefined. */
   notApplicable?: (kit: ProbeKit) => string | undefined
-  /** Config this case needs; without it the case is skipped with a reason. */
-  needs?: 'meId'[]
+  /**
+   * What this case needs: config (`meId`, `resource` routes; without it the case is skipped
+   * with a reason) or Chromium (`browser`; started only when a selected case needs it).
+   */
+  needs?: ('meId' | 'resource' | 'browser')[]
   /** Only the valid-token case itself runs when the baseline failed. */
   isBaseline?: boolean
 }
@@ -112,7 +115,68 @@ export interface ScenarioCase extends CaseBase {
   scenario: (kit: LifecycleKit) => Promise<ScenarioOutcome>
 }
 
-export type CaseSpec = ProbingCase | AssessingCase | ScenarioCase
+/** A request to the target as a user (`as`), or with a raw `authorization` (null: none). */
+export interface TargetRequest {
+  method: string
+  path: string
+  as?: Principal
+  authorization?: string | null
+  json?: unknown
+  headers?: Record<string, string>
+}
+
+/** What a case sees of a page's `fetch` in Chromium: an answer it could read, or the error. */
+export interface PageFetch {
+  origin: string
+  readable: boolean
+  status?: number
+  body?: string
+  /** The exception `fetch` threw (CORS blocks surface as "TypeError: Failed to fetch"). */
+  error?: string
+}
+
+export interface BrowserKit {
+  /** Opens a page at `origin` (fresh context: no cookies) and runs `fetch` there. */
+  fetchFrom(origin: string, url: string, init: { headers?: Record<string, string>; credentials?: 'omit' | 'include' }): Promise<PageFetch>
+  /** Runs `script(arg)` in a fresh page at `url` (the issuer's sign-in page) and returns its result. */
+  evaluateAt<A, R>(url: string, script: (arg: A) => Promise<R>, arg: A): Promise<R>
+  disallowedOrigin: string
+}
+
+export interface IssuerAdmin {
+  /** A throwaway real user, signed up through the issuer's HTTP API, with a real token. */
+  signUp(): Promise<Principal>
+  deleteUser(id: string): Promise<void>
+}
+
+/**
+ * What an interaction case can do on the profile's main target: requests as users A and B
+ * (each a labelled step in the evidence), the resource routes, a browser, the issuer's users.
+ */
+export interface InteractionKit extends ProbeKit {
+  target: ProfileContext['target']
+  request(label: string, request: TargetRequest): Promise<Exchange>
+  /** Records a step made outside `request` (a page's fetch in Chromium). */
+  record(label: string, exchange: Exchange): void
+  browser: BrowserKit
+  issuerAdmin: IssuerAdmin
+  /** Runs after the case whatever its verdict (deleting what it created). */
+  afterwards(undo: () => Promise<unknown>): void
+}
+
+export interface InteractionOutcome extends Judgement {
+  /** The step that decided the verdict (evidence and replay); default the last one. */
+  decisive?: Exchange
+  /** The reason reports a measurement worth showing on a pass too. */
+  measured?: boolean
+}
+
+/** A case that plays several requests (A creates, B reads A's item) and judges them together. */
+export interface InteractionCase extends CaseBase {
+  interact(kit: InteractionKit): Promise<InteractionOutcome>
+}
+
+export type CaseSpec = ProbingCase | AssessingCase | ScenarioCase | InteractionCase
 
 export type Case = CaseSpec & { suite: string }
 

@@ -1,15 +1,9 @@
 import type { Judge, JudgeContext, Judgement } from './define.ts'
 import type { Exchange } from '../support/exchange.ts'
+import { readDotted } from '../support/json.ts'
 
 const isSuccess = (status: number) => status >= 200 && status < 300
 
-function readDotted(body: string, path: string): unknown {
-  try {
-    return path.split('.').reduce<any>((value, key) => (value == null ? undefined : value[key]), JSON.parse(body))
-  } catch {
-    return undefined
-  }
-}
 
 export interface RejectionOptions {
   /** Other statuses that are a correct refusal here (malformed input: 400, 413, 431). */

@@ -3,14 +3,17 @@ import { baselineCases } from './baseline.ts'
 import { bearerCases } from './bearer.ts'
 import { betterAuthCases } from './better-auth.ts'
 import { claimsCases } from './claims.ts'
+import { corsCases } from './cors.ts'
 import { cryptoCases } from './crypto.ts'
 import type { Case } from './define.ts'
+import { flowCases } from './flow.ts'
 import { headerCases } from './header.ts'
 import { hs256Cases } from './hs256.ts'
 import { keyConfusionCases } from './key-confusion.ts'
 import { keysCases } from './keys.ts'
 import { kidCases } from './kid.ts'
 import { malformedCases } from './malformed.ts'
+import { ownershipCases } from './ownership.ts'
 import { signatureCases } from './signature.ts'
 
 /** Every case authconform knows, in report order. Nothing else knows what an attack is. */
@@ -27,6 +30,9 @@ export const CATALOGUE: readonly Case[] = [
   ...betterAuthCases,
   ...hs256Cases,
   ...keysCases,
+  ...ownershipCases,
+  ...corsCases,
+  ...flowCases,
 ]
 
 export const SUITES: readonly string[] = [...new Set(CATALOGUE.map((c) => c.suite))]

@@ -1,11 +1,5 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
 import { importPKCS8 } from 'jose'
-
-const run = promisify(execFile)
+import { selfSignedCertificate } from '../../harness/openssl.ts'
 
 /** openssl's -newkey spec for the attacker's key of each JWS algorithm. */
 const NEW_KEY: Record<string, string[]> = {
@@ -33,16 +27,7 @@ export function attackerCertificate(alg: string): Promise<AttackerCertificate> {
 async function issue(alg: string): Promise<AttackerCertificate> {
   const spec = NEW_KEY[alg]
   if (!spec) throw new Error(`no attacker certificate for ${alg}`)
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'authconform-cert-'))
-  try {
-    const [keyFile, certFile] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')]
-    await run('openssl', ['req', '-x509', ...spec, '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', '/CN=authconform attacker', '-days', '1']).catch((error) => {
-      throw new Error((error as { code?: string }).code === 'ENOENT' ? 'openssl is missing (apt-get install openssl): it issues the attacker certificate' : `openssl failed: ${(error as Error).message}`)
-    })
-    const pem = await readFile(certFile, 'utf8')
-    const der = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
-    return { pem, der, privateKey: (await importPKCS8(await readFile(keyFile, 'utf8'), alg)) as CryptoKey }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+  const { certPem: pem, keyPem } = await selfSignedCertificate(spec, '/CN=authconform attacker', 'the attacker certificate')
+  const der = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+  return { pem, der, privateKey: (await importPKCS8(keyPem, alg)) as CryptoKey }
 }

@@ -18,6 +18,7 @@ export function controlClient(issuer: ProfileContext['issuer']) {
     rotate: async () => (await call<{ kid: string }>('/rotate', {})).kid,
     remove: async (kid: string) => void (await call('/remove', { kid })),
     jwksRequests: async (sinceMs = 0) => (await call<{ since: number }>(`/jwks-requests?since=${sinceMs}`)).since,
+    deleteUser: async (userId: string) => void (await call('/delete-user', { userId })),
     fault: async (mode: 'none' | 'fail' | 'hang' | 'junk' | 'slow', ms = 0) => void (await call('/jwks-fault', { mode, ms })),
   }
 }

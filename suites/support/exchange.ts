@@ -3,7 +3,7 @@ import type { Evidence } from '../../harness/verdict.ts'
 
 /** One request to the target and its answer: what judges read and what evidence shows. */
 export interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string> }
+  request: { method: string; url: string; headers: Record<string, string>; body?: string }
   /** 0 when the target closed the connection without an HTTP answer (see `dropped`). */
   status: number
   dropped?: string
@@ -12,6 +12,8 @@ export interface Exchange {
   ms: number
   /** Attacker-server paths the target fetched while answering (SSRF evidence). */
   attackerFetches?: string[]
+  /** Made by a page in Chromium: what the page could see (CORS decides, not the wire). */
+  browser?: string
 }
 
 export class TargetUnanswered extends Error {}
@@ -24,7 +26,7 @@ function headersOf(response: Response): Record<string, string> {
 
 export async function send(
   target: ProfileContext['target'],
-  request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string> },
+  request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string>; body?: string },
   timeoutMs: number,
 ): Promise<Exchange> {
   const method = request.method ?? target.me.method
@@ -38,7 +40,7 @@ export async function send(
   // the next request before any byte: one retry on a fresh connection keeps the blame where it belongs.
   for (let attempt = 0; attempt < 2 && !response; attempt++) {
     try {
-      response = await fetch(url, { method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+      response = await fetch(url, { method, headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new TargetUnanswered(`${method} ${url}: no answer within ${timeoutMs} ms`)
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
@@ -47,12 +49,13 @@ export async function send(
       if (dropped === 'ECONNREFUSED') throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
     }
   }
+  const sent = { method, url, headers: request.headers, ...(request.body !== undefined && { body: request.body }) }
   if (!response) {
-    return { request: { method, url, headers: request.headers }, status: 0, dropped, headers: {}, body: '', ms: Math.round(performance.now() - started) }
+    return { request: sent, status: 0, dropped, headers: {}, body: '', ms: Math.round(performance.now() - started) }
   }
   const body = await response.text()
   return {
-    request: { method, url, headers: request.headers },
+    request: sent,
     status: response.status,
     headers: headersOf(response),
     body,
@@ -60,7 +63,15 @@ export async function send(
   }
 }
 
-const SHOWN_RESPONSE_HEADERS = ['www-authenticate', 'content-type']
+const SHOWN_RESPONSE_HEADERS = [
+  'www-authenticate',
+  'content-type',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'vary',
+]
 
 function truncateCredentials(value: string): string {
   return value.length > 80 ? `${value.slice(0, 60)}…(${value.length} chars)` : value
@@ -71,13 +82,14 @@ export function evidenceOf(exchange: Exchange): Evidence {
     Object.entries(exchange.request.headers).map(([name, value]) => [name, name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value]),
   )
   return {
-    request: { method: exchange.request.method, url: exchange.request.url, headers },
+    request: { method: exchange.request.method, url: exchange.request.url, headers, ...(exchange.request.body !== undefined && { body: headBytes(exchange.request.body, 200) }) },
     status: exchange.status,
     responseHeaders: Object.fromEntries(SHOWN_RESPONSE_HEADERS.filter((h) => h in exchange.headers).map((h) => [h, exchange.headers[h]!])),
     bodyHead: headBytes(exchange.body, 200),
     ms: exchange.ms,
     ...(exchange.dropped && { dropped: exchange.dropped }),
     ...(exchange.attackerFetches && { attackerFetches: exchange.attackerFetches }),
+    ...(exchange.browser && { browser: exchange.browser }),
   }
 }
 
@@ -101,6 +113,7 @@ export function curlOf(request: Exchange['request']): string {
   if (request.method !== 'GET') parts.push('-X', request.method)
   parts.push(shellQuote(request.url))
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
+  if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body))
   return parts.join(' ')
 }
 

@@ -3,12 +3,14 @@ import type { ProfileContext, RunContext } from '../../harness/context.ts'
 import { b64url } from '../../harness/jws.ts'
 import { lowerOf } from '../../harness/severity.ts'
 import type { CaseResult, Verdict } from '../../harness/verdict.ts'
-import type { Case, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
+import { signUp } from '../../harness/principals/index.ts'
+import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
+import { browserKit } from './browser.ts'
 import { controlClient } from './control.ts'
 import { attackerFetches, curlOf, evidenceOf, send, type Exchange } from './exchange.ts'
 import { issuerSignature, issuerSigner, minter } from './tokens.ts'
 
-type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys'>
+type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser'>
 
 export function probeKit(context: ProfileContext, run: RunSettings): ProbeKit {
   const { controlKey: _secret, ...issuer } = context.issuer
@@ -52,6 +54,9 @@ export async function runCase(spec: Case, context: ProfileContext, run: RunSetti
   if (spec.needs?.includes('meId') && !context.target.meId) {
     return { ...base, verdict: 'skip', reason: 'set target.routes.meId (where the caller id is in the answer) to enable' }
   }
+  if (spec.needs?.includes('resource') && !context.target.resource) {
+    return { ...base, verdict: 'skip', reason: 'set target.routes.resource (create, list and read routes of a per-user resource) to enable' }
+  }
   const kit = probeKit(context, run)
   const notApplicable = spec.notApplicable?.(kit)
   if (notApplicable) return { ...base, verdict: 'skip', reason: notApplicable }
@@ -67,6 +72,7 @@ export async function runCase(spec: Case, context: ProfileContext, run: RunSetti
   })
   if ('assess' in spec) return finish(spec.assess(kit))
   if ('scenario' in spec) return runScenario(spec, context, run, base)
+  if ('interact' in spec) return runInteraction(spec, context, run, base)
 
   let exchange: Exchange | undefined
   try {
@@ -113,5 +119,55 @@ async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, r
   } finally {
     // A scenario that broke the JWKS must not leave it broken for the next one.
     await kit.control.fault('none').catch(() => {})
+  }
+}
+
+/** Interactions run on the profile's main target; every request is a labelled step. */
+async function runInteraction(spec: Case & InteractionCase, context: ProfileContext, run: RunSettings, base: Omit<CaseResult, 'verdict' | 'reason'>): Promise<CaseResult> {
+  const steps: { label: string; exchange: Exchange }[] = []
+  const undo: (() => Promise<unknown>)[] = []
+  // A page load plus its fetch: twice the budget of one request.
+  const browser = browserKit(run.browser, context.issuer, run.requestTimeoutMs * 2)
+  const control = controlClient(context.issuer)
+  const kit: InteractionKit = {
+    ...probeKit(context, run),
+    target: context.target,
+    request: async (label, request) => {
+      const headers: Record<string, string> = { ...request.headers }
+      const authorization = request.as ? `Bearer ${request.as.token}` : request.authorization
+      if (authorization) headers.Authorization = authorization
+      if (request.json !== undefined) headers['Content-Type'] = 'application/json'
+      const body = request.json === undefined ? undefined : JSON.stringify(request.json)
+      const exchange = await send(context.target, { method: request.method, path: request.path, headers, body }, run.requestTimeoutMs)
+      steps.push({ label, exchange })
+      return exchange
+    },
+    record: (label, exchange) => void steps.push({ label, exchange }),
+    browser,
+    issuerAdmin: {
+      signUp: () => signUp({ ...context.issuer, profile: context.profile }, 'c', randomBytes(4).toString('hex')),
+      deleteUser: (id) => control.deleteUser(id),
+    },
+    afterwards: (step) => void undo.push(step),
+  }
+  const evidence = () => ({ steps: steps.map(({ label, exchange }) => ({ label, ...evidenceOf(exchange) })) })
+  try {
+    const outcome = await spec.interact(kit)
+    const decisive = outcome.decisive ?? steps.at(-1)?.exchange
+    return {
+      ...base,
+      verdict: outcome.verdict,
+      reason: outcome.reason,
+      severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
+      ...(outcome.measured && { measured: true }),
+      ...(decisive && { evidence: evidenceOf(decisive), curl: curlOf(decisive.request) }),
+      ...evidence(),
+    }
+  } catch (error) {
+    return { ...base, verdict: 'error', reason: (error as Error).message, ...evidence() }
+  } finally {
+    // What the case created goes, in reverse order, whatever the verdict.
+    for (const step of undo.reverse()) await step().catch(() => {})
+    await browser.close().catch(() => {})
   }
 }

@@ -22,13 +22,14 @@ describe('CATALOGUE', () => {
     expect(c.title.trim()).not.toBe('')
     expect(SEVERITIES).toContain(c.severity)
     expect(c.refs.length).toBeGreaterThanOrEqual(1)
-    for (const ref of c.refs) expect(ref).toMatch(/^(RFC\d+-[\d.]+|CVE-\d{4}-\d{4,})$/)
+    // RFC sections, CVEs, CWEs, OWASP API Top 10 entries, WHATWG Fetch sections.
+    for (const ref of c.refs) expect(ref).toMatch(/^(RFC\d+-[\d.]+|CVE-\d{4}-\d{4,}|CWE-\d+|OWASP-API\d+-\d{4}|Fetch-[\d.]+)$/)
     expect(c.refs.some((ref) => ref.startsWith('RFC')), 'at least one RFC section').toBe(true)
     expect(c.fix.trim()).not.toBe('')
   })
 
   test('SUITES lists each suite once, in catalogue order', () => {
-    expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys'])
+    expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys', 'ownership', 'cors', 'flow'])
   })
 
   test('findCase finds by id', () => {

@@ -28,7 +28,7 @@ export function exchange(answer: Partial<Omit<Exchange, 'request'>> & { request?
 }
 
 export function principal(label: 'a' | 'b', id: string): Principal {
-  return { label, id, email: `${label}@example.test`, token: `token-of-${label}`, header: { alg: 'EdDSA' }, claims: { sub: id } }
+  return { label, id, email: `${label}@example.test`, token: `token-of-${label}`, password: 'not-a-real-password', header: { alg: 'EdDSA' }, claims: { sub: id } }
 }
 
 export function caseResult(result: Partial<CaseResult> & Pick<CaseResult, 'id' | 'verdict'>): CaseResult {

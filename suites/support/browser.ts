@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core'
+import type { BrowserContext, ProfileContext } from '../../harness/context.ts'
+import { PAGES_PATH } from '../../harness/environment/pages.ts'
+import type { BrowserKit, PageFetch } from '../catalogue/define.ts'
+import type { Exchange } from './exchange.ts'
+
+/**
+ * The run's Chromium, seen from one case: connected on first use, closed by `close()`. A
+ * page's only job is its origin; the fetch inside it is what CORS governs.
+ */
+export function browserKit(browser: BrowserContext | undefined, issuer: ProfileContext['issuer'], timeoutMs: number): BrowserKit & { close(): Promise<void> } {
+  let connected: Promise<Browser> | undefined
+  const connect = () => {
+    if (!browser) throw new Error('this case needs Chromium, which the run did not start')
+    if (browser.error) throw new Error(browser.error)
+    connected ??= import('playwright-core').then(({ chromium }) => chromium.connect(browser.wsEndpoint!, { timeout: timeoutMs }))
+    return connected
+  }
+  const pageAt = (origin: string) => {
+    if (origin === new URL(issuer.baseURL).origin) return `${issuer.pagesURL}/page`
+    if (origin === browser?.disallowedOrigin) return `${origin}${PAGES_PATH}/page`
+    const page = browser?.pages[origin]
+    if (!page?.url) throw new Error(page?.error ?? `no page server for ${origin}`)
+    return page.url
+  }
+  async function inPage<R>(url: string, work: (page: import('playwright-core').Page) => Promise<R>): Promise<R> {
+    const context = await (await connect()).newContext()
+    try {
+      const page = await context.newPage()
+      page.setDefaultTimeout(timeoutMs)
+      const response = await page.goto(url)
+      if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
+      return await work(page)
+    } finally {
+      await context.close()
+    }
+  }
+  return {
+    disallowedOrigin: browser?.disallowedOrigin ?? '',
+    fetchFrom: (origin, url, init) =>
+      inPage(pageAt(origin), (page) =>
+        page.evaluate(
+          async ({ origin, url, init }): Promise<PageFetch> => {
+            try {
+              const response = await fetch(url, init)
+              return { origin, readable: true, status: response.status, body: (await response.text()).slice(0, 200) }
+            } catch (error) {
+              return { origin, readable: false, error: String(error) }
+            }
+          },
+          { origin, url, init },
+        ),
+      ),
+    evaluateAt: (url, script, arg) => inPage(url, (page) => page.evaluate(script as never, arg) as never),
+    close: async () => {
+      if (connected) await (await connected.catch(() => undefined))?.close()
+    },
+  }
+}
+
+/** A page's fetch as a step of evidence: the page's view, plus the request it made. */
+export function pageFetchExchange(fetched: PageFetch, url: string, headers: Record<string, string>, ms: number): Exchange {
+  return {
+    request: { method: 'GET', url, headers: { Origin: fetched.origin, ...headers } },
+    status: fetched.status ?? 0,
+    headers: {},
+    body: fetched.body ?? '',
+    ms,
+    browser: fetched.readable
+      ? `Chromium, page at ${fetched.origin}: fetch resolved, the page read ${fetched.status}`
+      : `Chromium, page at ${fetched.origin}: fetch threw ${fetched.error} (the page cannot read the answer)`,
+  }
+}
