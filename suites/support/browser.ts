@@ -5,6 +5,27 @@ import type { BrowserKit, PageFetch } from '../catalogue/define.ts'
 import type { Exchange } from './exchange.ts'
 
 /**
+ * Pages open at once in this worker: each is a renderer process (~100 MB); five profiles'
+ * browser cases side by side would otherwise open fifteen.
+ */
+const MAX_OPEN_PAGES = 3
+let openPages = 0
+const waiting: (() => void)[] = []
+
+async function withPageSlot<R>(work: () => Promise<R>): Promise<R> {
+  if (openPages >= MAX_OPEN_PAGES) await new Promise<void>((resolve) => waiting.push(resolve))
+  else openPages++
+  try {
+    return await work()
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = waiting.shift()
+    if (next) next()
+    else openPages--
+  }
+}
+
+/**
  * The run's Chromium, seen from one case: connected on first use, closed by `close()`. A
  * page's only job is its origin; the fetch inside it is what CORS governs.
  */
@@ -23,18 +44,19 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
     if (!page?.url) throw new Error(page?.error ?? `no page server for ${origin}`)
     return page.url
   }
-  async function inPage<R>(url: string, work: (page: import('playwright-core').Page) => Promise<R>): Promise<R> {
-    const context = await (await connect()).newContext()
-    try {
-      const page = await context.newPage()
-      page.setDefaultTimeout(timeoutMs)
-      const response = await page.goto(url)
-      if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
-      return await work(page)
-    } finally {
-      await context.close()
-    }
-  }
+  const inPage = <R>(url: string, work: (page: import('playwright-core').Page) => Promise<R>): Promise<R> =>
+    withPageSlot(async () => {
+      const context = await (await connect()).newContext()
+      try {
+        const page = await context.newPage()
+        page.setDefaultTimeout(timeoutMs)
+        const response = await page.goto(url)
+        if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
+        return await work(page)
+      } finally {
+        await context.close()
+      }
+    })
   return {
     disallowedOrigin: browser?.disallowedOrigin ?? '',
     fetchFrom: (origin, url, init) =>
