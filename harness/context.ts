@@ -14,6 +14,8 @@ export interface Principal {
   token: string
   /** For the browser sign-in flow; never put into evidence. */
   password: string
+  /** The Better Auth session cookie header, to mint fresh tokens (`authconform issuer`); never put into evidence. */
+  sessionCookie?: string
   header: Record<string, unknown>
   claims: Record<string, unknown>
   /** The `better-auth.session_data` cookie-cache JWT, a token that must never work as a Bearer. */

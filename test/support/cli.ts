@@ -12,12 +12,25 @@ export interface CliRun {
   stdout: string
   stderr: string
   ms: number
+  /** What `interrupt.first` threw, if anything. */
+  interruptError?: unknown
   /** Processes and temp files of this run still present (call after it ended). */
   leftovers(): string[]
 }
 
 /** Runs the real CLI as a user would, in its own process. */
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export interface CliOptions {
+  env?: Record<string, string>
+  timeoutMs?: number
+  cwd?: string
+  /**
+   * Once the output so far matches `when`: runs `first` (checks against the live process; its
+   * error lands in `interruptError`), then sends `signal` — a long-running command, an interrupt.
+   */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals; first?: (output: string) => Promise<void> }
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const started = Date.now()
   const scope = newScope()
   return new Promise((resolve) => {
@@ -28,14 +41,30 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    let interrupted = false
+    let interruptError: unknown
+    const maybeInterrupt = () => {
+      const interrupt = options.interrupt
+      if (!interrupt || interrupted || !interrupt.when.test(stdout + stderr)) return
+      interrupted = true
+      void (interrupt.first?.(stdout + stderr) ?? Promise.resolve())
+        .catch((error) => (interruptError = error))
+        .finally(() => child.kill(interrupt.signal))
+    }
+    child.stdout.on('data', (d) => {
+      stdout += d
+      maybeInterrupt()
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+      maybeInterrupt()
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       // Checked the moment the CLI has exited: by then it must have stopped everything it started.
       const found = scope.leftovers()
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, leftovers: () => found })
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, interruptError, leftovers: () => found })
     })
   })
 }
