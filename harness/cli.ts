@@ -5,6 +5,8 @@ import { CATALOGUE } from '../suites/catalogue/index.ts'
 import { loadConfig, type ConfigOverrides } from './config/load.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { AuthconformError, EXIT } from './errors.ts'
+import { renderGithubAnnotations } from './report/github.ts'
+import { createProgress } from './report/progress.ts'
 import { colorWanted, renderTerminal } from './report/terminal.ts'
 import { PACKAGE_ROOT } from './paths.ts'
 
@@ -13,6 +15,9 @@ const USAGE = `authconform — conformance tests for backends that verify Better
 Usage:
   authconform run [options]        start the reference issuer, run the suites, report
   authconform list                 print the catalogue (id, severity, refs)
+  authconform explain <case-id>    what a case does, why it matters, how to fix it (PyJWT, python-jose, jose)
+  authconform issuer [options]     run the reference issuer alone for local development (--help)
+  authconform init [options]       write authconform.config.ts, routes guessed from OpenAPI (--help)
 
 Run options:
   --config <file>          authconform.config.ts (default: ./authconform.config.{ts,mts,js,mjs})
@@ -25,7 +30,12 @@ Run options:
   --skip <case-id>         skip these cases (repeatable)
   --json <file>            write the JSON result document
   --junit <file>           write JUnit XML
+  --html <file>            write a self-contained HTML report
+  --sarif <file>           write SARIF 2.1.0 (GitHub code scanning)
   --fail-on <severity>     critical|high|medium|low|info: lowest failing severity that exits 1 (default low)
+  --expected-failures <f>  JSON [{ id, profile?, reason }]: known gaps that do not fail the run
+  --quiet                  no progress, no matrix: failures, errors and the summary line
+  --verbose                also every case's reason
   --runtime <kind>         auto|docker|embedded: where PostgreSQL runs (default auto)
   --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
   --issuer-port <port>     fixed issuer port (default: a free one)
@@ -57,6 +67,11 @@ async function runCommand(args: string[]): Promise<number> {
       skip: { type: 'string', multiple: true },
       json: { type: 'string' },
       junit: { type: 'string' },
+      html: { type: 'string' },
+      sarif: { type: 'string' },
+      'expected-failures': { type: 'string' },
+      quiet: { type: 'boolean' },
+      verbose: { type: 'boolean' },
       'fail-on': { type: 'string' },
       runtime: { type: 'string' },
       'database-url': { type: 'string' },
@@ -81,18 +96,36 @@ async function runCommand(args: string[]): Promise<number> {
     skip: list(values.skip),
     json: values.json,
     junit: values.junit,
+    html: values.html,
+    sarif: values.sarif,
+    expectedFailures: values['expected-failures'],
     failOn: values['fail-on'],
     runtime: values.runtime,
     databaseUrl: values['database-url'],
     issuerPort: port === undefined ? undefined : Number(port),
   }
+  if (values.quiet && values.verbose) throw new AuthconformError('ERR_USAGE', '--quiet and --verbose contradict each other: pick one')
   const config = await loadConfig({ configPath, overrides })
+  const detail = values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal'
+  const progress = createProgress(process.stderr, {
+    color: colorWanted(process.stderr),
+    mode: detail === 'quiet' ? 'off' : process.stderr.isTTY ? 'live' : 'plain',
+  })
   // vitest and Better Auth load only when a run really starts: errors and `list` stay instant.
   const { runConformance } = await import('./run.ts')
-  const document = await runConformance(config, {
-    runtime: (_kind, reason) => process.stderr.write(`runtime: ${reason}\n`),
-  })
-  process.stdout.write(renderTerminal(document, { color: colorWanted(process.stdout) }))
+  let document
+  try {
+    document = await runConformance(config, {
+      runtime: (_kind, reason) => detail !== 'quiet' && process.stderr.write(`runtime: ${reason}\n`),
+      plan: (totals) => progress.plan(totals),
+      result: (result) => progress.result(result),
+    })
+  } finally {
+    progress.finish()
+  }
+  // Annotations first: the summary line stays the last line of the output.
+  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(renderGithubAnnotations(document))
+  process.stdout.write(renderTerminal(document, { color: colorWanted(process.stdout), detail }))
   return document.exitCode
 }
 
@@ -121,7 +154,12 @@ function reportError(error: unknown): number {
 }
 
 function onSignal(signal: 'SIGINT' | 'SIGTERM', code: number) {
-  process.once(signal, () => {
+  let stopping = false
+  // `on`, not `once`: a signal-exit listener (a dependency's) re-raises the signal when it finds
+  // itself the last listener, which a spent `once` would make it, killing the cleanup midway.
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
     process.stderr.write(`authconform: ${signal}: stopping everything started…\n`)
     const force = setTimeout(() => process.exit(code), 5000)
     force.unref()
@@ -144,7 +182,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'run') return await runCommand(rest)
     if (command === 'list') return listCommand()
-    throw new AuthconformError('ERR_USAGE', `unknown command "${command}": use run or list (authconform --help)`)
+    if (command === 'issuer') return await (await import('./issuer-command.ts')).issuerCommand(rest)
+    throw new AuthconformError('ERR_USAGE', `unknown command "${command}": use run, list, explain, issuer or init (authconform --help)`)
   } catch (error) {
     return reportError(error)
   }

@@ -2,15 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { createVitest } from 'vitest/node'
-import { CATALOGUE, selectCases, validateSelection } from '../suites/catalogue/index.ts'
+import { CATALOGUE, findCase, selectCases, validateSelection } from '../suites/catalogue/index.ts'
 import { selectedProfiles } from './config/load.ts'
 import type { ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import type { EnvironmentEvents } from './environment/index.ts'
 import { AuthconformError } from './errors.ts'
-import { exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
+import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
 import { renderJunit } from './report/junit.ts'
+import { renderSarif } from './report/sarif.ts'
 import { PACKAGE_ROOT } from './paths.ts'
 import { closeBridge, openBridge, type RunBridge } from './runner/bridge.ts'
 import { CaseCollector } from './runner/collector.ts'
@@ -20,6 +21,8 @@ const debug = createDebug('run')
 const VERSION = '0.1.0'
 
 export interface RunHooks extends EnvironmentEvents {
+  /** Before the first case: how many case × profile results each suite will deliver. */
+  plan?(totals: Record<string, number>): void
   result?(result: CaseResult): void
 }
 
@@ -45,8 +48,14 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   validateSelection(selection)
   const cases = selectCases(selection)
   if (cases.length === 0) throw new AuthconformError('ERR_UNKNOWN_CASE', 'the selection (--suite/--only/--skip) leaves no case to run')
+  for (const entry of config.expectedFailures) {
+    if (!findCase(entry.id)) throw new AuthconformError('ERR_UNKNOWN_CASE', `expected failure "${entry.id}" is not a case id (authconform list shows all)${config.expectedFailuresFile ? ` in ${config.expectedFailuresFile}` : ''}`)
+  }
   const suiteFiles = [...new Set(cases.map((c) => `suites/${c.suite}.suite.ts`))]
 
+  const profileCount = selectedProfiles(config).length
+  const totals: Record<string, number> = {}
+  for (const c of cases) totals[c.suite] = (totals[c.suite] ?? 0) + profileCount
   const cleanup = new Cleanup()
   const run: RunBridge = { config, cleanup, events: hooks, lifecycle: cases.some((c) => 'scenario' in c), browser: cases.some((c) => c.needs?.includes('browser')) }
   openBridge(run)
@@ -75,6 +84,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       { stdout: debugSink(), stderr: debugSink() },
     )
     try {
+      hooks.plan?.(totals)
       await vitest.start()
     } catch (error) {
       debug('vitest.start threw', String(error))
@@ -89,13 +99,15 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   if (run.environmentError) throw AuthconformError.revive(run.environmentError) ?? run.environmentError
 
   const profiles = selectedProfiles(config)
-  const results = sortResults(collector.results, CATALOGUE.map((c) => c.id), profiles)
+  const sorted = sortResults(collector.results, CATALOGUE.map((c) => c.id), profiles)
+  const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
   const document: ResultDocument = {
     schemaVersion: 1,
     tool: { name: 'authconform', version: VERSION },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     target: {
+      name: targetName(config),
       ...(config.target.url ? { url: config.target.url } : { command: config.target.command }),
       ...(config.configPath && { config: path.relative(process.cwd(), config.configPath) }),
     },
@@ -104,6 +116,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
     failOn: config.failOn,
     cases: results,
     summary: summarizeDocument(results),
+    ...(expectedFailures && { expectedFailures }),
     runErrors: collector.runErrors,
     exitCode: exitCodeFor(results, config.failOn, collector.runErrors),
   }
@@ -111,10 +124,17 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   return document
 }
 
+/** A name for the target that stays the same from run to run (the SARIF automation id). */
+function targetName(config: ResolvedConfig): string {
+  if (config.target.url) return new URL(config.target.url).host
+  return path.basename(config.configPath ? path.dirname(config.configPath) : config.target.cwd ?? process.cwd())
+}
+
 async function writeReports(document: ResultDocument, config: ResolvedConfig): Promise<void> {
   const outputs: [string | undefined, () => string][] = [
     [config.reports.json, () => JSON.stringify(document, null, 2) + '\n'],
     [config.reports.junit, () => renderJunit(document)],
+    [config.reports.sarif, () => renderSarif(document)],
   ]
   for (const [file, render] of outputs) {
     if (!file) continue

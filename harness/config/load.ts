@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { PROFILES } from '../profiles.ts'
-import { configSchema, describeIssues, type ResolvedConfig, type UserConfig } from './schema.ts'
+import * as z from 'zod'
+import { configSchema, describeIssues, expectedFailureSchema, type ExpectedFailure, type ResolvedConfig, type UserConfig } from './schema.ts'
 
 export const CONFIG_FILE_NAMES = ['authconform.config.ts', 'authconform.config.mts', 'authconform.config.js', 'authconform.config.mjs']
 
@@ -17,6 +18,9 @@ export interface ConfigOverrides {
   skip?: string[]
   json?: string
   junit?: string
+  html?: string
+  sarif?: string
+  expectedFailures?: string
   failOn?: string
   runtime?: string
   databaseUrl?: string
@@ -82,7 +86,10 @@ function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record
   if (o.suites?.length) merged.suites = o.suites
   if (o.only?.length) merged.only = o.only
   if (o.skip?.length) merged.skip = o.skip
-  if (o.json || o.junit) merged.reports = { ...merged.reports, ...(o.json && { json: o.json }), ...(o.junit && { junit: o.junit }) }
+  for (const format of ['json', 'junit', 'html', 'sarif'] as const) {
+    if (o[format]) merged.reports = { ...merged.reports, [format]: o[format] }
+  }
+  if (o.expectedFailures) merged.expectedFailures = path.resolve(o.expectedFailures)
   if (o.failOn) merged.failOn = o.failOn
   if (o.runtime) merged.runtime = o.runtime
   if (o.databaseUrl) merged.databaseUrl = o.databaseUrl
@@ -102,7 +109,15 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     throw new AuthconformError('ERR_CONFIG_INVALID', `invalid config${where}: ${problems.join('; ')}`, { details: problems.slice(1) })
   }
   const configDir = configPath ? path.dirname(configPath) : process.cwd()
-  const resolved: ResolvedConfig = { ...parsed.data, configPath, configDir }
+  const { expectedFailures, ...data } = parsed.data
+  const expectedFailuresFile = typeof expectedFailures === 'string' ? path.resolve(configDir, expectedFailures) : undefined
+  const resolved: ResolvedConfig = {
+    ...data,
+    configPath,
+    configDir,
+    expectedFailures: expectedFailuresFile ? readExpectedFailures(expectedFailuresFile) : ((expectedFailures as ExpectedFailure[] | undefined) ?? []),
+    ...(expectedFailuresFile && { expectedFailuresFile }),
+  }
   resolved.target.cwd = path.resolve(configDir, resolved.target.cwd ?? '.')
   const unsupported = (resolved.profiles ?? []).filter((p) => !resolved.target.profiles.includes(p))
   if (unsupported.length) {
@@ -115,6 +130,27 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     )
   }
   return resolved
+}
+
+/**
+ * The expected-failures file: a JSON array of { id, profile?, reason }, the reason required
+ * so that every accepted gap says why.
+ */
+function readExpectedFailures(file: string): ExpectedFailure[] {
+  const shown = path.relative(process.cwd(), file) || file
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    const cause = (error as { code?: string }).code === 'ENOENT' ? 'does not exist' : `is not JSON (${errorMessage(error)})`
+    throw new AuthconformError('ERR_CONFIG_INVALID', `expected-failures file ${shown} ${cause}: it holds [{ "id": "claims/exp-past", "profile": "HS256", "reason": "…" }]`)
+  }
+  const parsed = z.array(expectedFailureSchema).safeParse(data)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `entry ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new AuthconformError('ERR_CONFIG_INVALID', `expected-failures file ${shown}: ${problems.join('; ')}`)
+  }
+  return parsed.data
 }
 
 export async function loadConfig(options: { configPath?: string; cwd?: string; overrides?: ConfigOverrides }): Promise<ResolvedConfig> {

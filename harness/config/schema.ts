@@ -42,6 +42,15 @@ export const targetSchema = z
     path: ['url'],
   })
 
+/** A known, documented gap a team ships with: the case still runs and reports, but does not gate. */
+export const expectedFailureSchema = z.strictObject({
+  id: z.string().min(1),
+  /** Only in this profile; default every profile. */
+  profile: z.enum(PROFILES).optional(),
+  reason: z.string().trim().min(1, 'a reason is required: say why this gap is accepted and until when'),
+})
+export type ExpectedFailure = z.output<typeof expectedFailureSchema>
+
 export const configSchema = z.strictObject({
   target: targetSchema,
   issuer: z
@@ -72,13 +81,21 @@ export const configSchema = z.strictObject({
     })
     .default({ windowSeconds: 30, stormTokens: 200, stormSeconds: 10, stormBudget: 5 }),
   requestTimeoutMs: z.number().int().positive().default(5_000),
+  /** Known failures: a JSON file (relative to the config) or the entries themselves. */
+  expectedFailures: z.union([z.string().min(1), z.array(expectedFailureSchema)]).optional(),
   reports: z
-    .strictObject({ json: z.string().optional(), junit: z.string().optional() })
+    .strictObject({ json: z.string().optional(), junit: z.string().optional(), html: z.string().optional(), sarif: z.string().optional() })
     .default({}),
 })
 
 export type UserConfig = z.input<typeof configSchema>
-export type ResolvedConfig = z.output<typeof configSchema> & { configPath?: string; configDir: string }
+export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'expectedFailures'> & {
+  configPath?: string
+  configDir: string
+  /** The entries, read from the file when the config named one. */
+  expectedFailures: ExpectedFailure[]
+  expectedFailuresFile?: string
+}
 
 /** The keys an object schema at `path` allows (through defaults, optionals and refinements). */
 export function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {

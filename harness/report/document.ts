@@ -1,5 +1,6 @@
 import type { Profile } from '../profiles.ts'
 import { atLeast, SEVERITIES, type Severity } from '../severity.ts'
+import type { ExpectedFailure } from '../config/schema.ts'
 import { summarize, type CaseResult, type Summary } from '../verdict.ts'
 
 /** The one source of truth; every other report format only reads this. */
@@ -8,7 +9,8 @@ export interface ResultDocument {
   tool: { name: 'authconform'; version: string }
   startedAt: string
   durationMs: number
-  target: { url?: string; command?: string; config?: string }
+  /** `name`: the example, the config's folder, or the URL's host — stable across runs (SARIF automation id). */
+  target: { name: string; url?: string; command?: string; config?: string }
   runtime: { postgres: string; reason: string }
   profiles: Profile[]
   failOn: Severity
@@ -18,6 +20,8 @@ export interface ResultDocument {
     /** The same counts per profile: the side-by-side comparison of signing setups. */
     byProfile: Partial<Record<Profile, Summary>>
   }
+  /** The expected-failures entries: how many failures they covered, and which no longer fail. */
+  expectedFailures?: { file?: string; matched: number; fixed: { id: string; profile?: Profile; reason: string }[] }
   /** Problems of the run itself (not of a case), e.g. a suite file that failed to load. */
   runErrors: string[]
   exitCode: number
@@ -25,7 +29,7 @@ export interface ResultDocument {
 
 /** 0 all good; 1 a fail at or above failOn, or any case that could not be judged. */
 export function exitCodeFor(cases: CaseResult[], failOn: Severity, runErrors: string[]): 0 | 1 {
-  const gating = cases.some((c) => (c.verdict === 'fail' && atLeast(c.severity, failOn)) || c.verdict === 'error')
+  const gating = cases.some((c) => (c.verdict === 'fail' && !c.expected && atLeast(c.severity, failOn)) || c.verdict === 'error')
   return gating || runErrors.length ? 1 : 0
 }
 
@@ -40,4 +44,25 @@ export function summarizeDocument(cases: CaseResult[]): ResultDocument['summary'
 export function sortResults(cases: CaseResult[], caseOrder: readonly string[], profiles: readonly Profile[]): CaseResult[] {
   const rank = new Map(caseOrder.map((id, i) => [id, i]))
   return [...cases].sort((x, y) => (rank.get(x.id) ?? 1e9) - (rank.get(y.id) ?? 1e9) || profiles.indexOf(x.profile) - profiles.indexOf(y.profile))
+}
+
+/**
+ * Marks the failures an expected-failures entry covers (they stay fails, but stop gating) and
+ * finds the entries whose case ran and no longer fails anywhere they apply.
+ */
+export function applyExpectedFailures(cases: CaseResult[], entries: ExpectedFailure[], file?: string): { cases: CaseResult[]; expectedFailures?: ResultDocument['expectedFailures'] } {
+  if (entries.length === 0) return { cases }
+  const covers = (entry: ExpectedFailure, c: CaseResult) => entry.id === c.id && (!entry.profile || entry.profile === c.profile)
+  let matched = 0
+  const marked = cases.map((c) => {
+    const entry = c.verdict === 'fail' ? entries.find((e) => covers(e, c)) : undefined
+    if (!entry) return c
+    matched++
+    return { ...c, expected: entry.reason }
+  })
+  const fixed = entries.filter((entry) => {
+    const ran = cases.filter((c) => covers(entry, c) && (c.verdict === 'pass' || c.verdict === 'warn' || c.verdict === 'fail'))
+    return ran.length > 0 && ran.every((c) => c.verdict !== 'fail')
+  })
+  return { cases: marked, expectedFailures: { ...(file && { file }), matched, fixed: fixed.map(({ id, profile, reason }) => ({ id, ...(profile && { profile }), reason })) } }
 }

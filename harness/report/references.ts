@@ -11,9 +11,9 @@ export interface Reference {
 }
 
 const OWASP_API_2023: Record<string, string> = {
-  '1': 'api1-broken-object-level-authorization',
-  '2': 'api2-broken-authentication',
-  '3': 'api3-broken-object-property-level-authorization',
+  '1': 'broken-object-level-authorization',
+  '2': 'broken-authentication',
+  '3': 'broken-object-property-level-authorization',
 }
 
 export function reference(id: string): Reference {

@@ -3,6 +3,8 @@ import type { ResultDocument } from './document.ts'
 
 export interface Style {
   color: boolean
+  /** quiet: failures and the summary only; verbose: also every case's reason. */
+  detail?: 'quiet' | 'normal' | 'verbose'
 }
 
 const CODES: Record<Verdict, string> = { pass: '32', fail: '31', warn: '33', skip: '90', error: '35' }
@@ -12,6 +14,8 @@ function paint(style: Style, verdict: Verdict, text: string): string {
 }
 
 const label = (verdict: Verdict) => (verdict === 'pass' ? 'pass' : verdict.toUpperCase())
+/** A failure the expected-failures file covers reads `xfail`: still a fail, known and accepted. */
+const cellLabel = (r: Pick<CaseResult, 'verdict' | 'expected'>) => (r.expected ? 'xfail' : label(r.verdict))
 
 export function colorWanted(stream: { isTTY?: boolean }): boolean {
   if ('NO_COLOR' in process.env) return false
@@ -34,6 +38,7 @@ function answerOf(evidence: Evidence): string {
 
 function describeFinding(r: CaseResult, style: Style): string[] {
   const lines = [`${paint(style, r.verdict, label(r.verdict))} [${r.severity}] ${r.id} (${r.profile}) — ${r.title}`, `    reason:   ${r.reason}`]
+  if (r.expected) lines.push(`    expected: ${r.expected} (from the expected-failures file: does not fail the run)`)
   if (r.steps?.length) {
     lines.push('    steps:')
     r.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step.label}: ${step.request.method} ${step.request.url} → ${answerOf(step)}`))
@@ -49,8 +54,38 @@ function describeFinding(r: CaseResult, style: Style): string[] {
   return lines
 }
 
-/** Grouped by suite, one line per case (a column per profile), then failures with evidence. */
+/** The matrix, what was observed, every failure with evidence, and the summary line last. */
 export function renderTerminal(document: ResultDocument, style: Style): string {
+  const detail = style.detail ?? 'normal'
+  const out: string[] = detail === 'quiet' ? [] : matrix(document, style)
+  if (detail === 'verbose') {
+    out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
+  }
+  const measured = document.cases.filter((c) => c.measured && c.verdict === 'pass')
+  if (measured.length && detail !== 'quiet') out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
+  const failures = document.cases.filter((c) => c.verdict === 'fail')
+  const others = document.cases.filter((c) => c.verdict === 'error' || (c.verdict === 'warn' && detail !== 'quiet'))
+  if (failures.length) out.push('', 'Failures', ...failures.flatMap((r) => describeFinding(r, style)))
+  if (others.length) out.push('', detail === 'quiet' ? 'Errors' : 'Warnings and errors', ...others.flatMap((r) => describeFinding(r, style)))
+  for (const error of document.runErrors) out.push('', `run error: ${error}`)
+  const expected = document.expectedFailures
+  if (expected) {
+    out.push('', `Expected failures${expected.file ? ` (${expected.file})` : ''}: ${expected.matched} failure${expected.matched === 1 ? '' : 's'} covered`)
+    for (const entry of expected.fixed) out.push(`  fixed: ${entry.id}${entry.profile ? ` [${entry.profile}]` : ''} no longer fails: remove it from the file`)
+  }
+  if (document.profiles.length > 1 && detail !== 'quiet') {
+    out.push('', 'By profile')
+    for (const profile of document.profiles) {
+      const s = document.summary.byProfile[profile]
+      if (s) out.push(`  ${profile.padEnd(7)}${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
+    }
+  }
+  out.push('', summaryLine(document))
+  return out.join('\n') + '\n'
+}
+
+/** Grouped by suite, one line per case (a column per profile). */
+function matrix(document: ResultDocument, style: Style): string[] {
   const out: string[] = []
   const multi = document.profiles.length > 1
   const ids = [...new Set(document.cases.map((c) => c.id))]
@@ -66,27 +101,12 @@ export function renderTerminal(document: ResultDocument, style: Style): string {
     }
     const cells = document.profiles.map((p) => {
       const r = row.find((c) => c.profile === p)
-      return r ? paint(style, r.verdict, label(r.verdict).padEnd(7)) : '-'.padEnd(7)
+      return r ? paint(style, r.expected ? 'warn' : r.verdict, cellLabel(r).padEnd(7)) : '-'.padEnd(7)
     })
     const worst = row.find((r) => r.verdict === 'fail') ?? first
     if (multi) out.push(`  ${worst.severity.padEnd(9)}${id.padEnd(idWidth + 2)}${cells.join('')}${first.title}`)
     else out.push(`  ${cells[0]}${first.severity.padEnd(9)}${id.padEnd(idWidth + 2)}${first.title}`)
   }
 
-  const measured = document.cases.filter((c) => c.measured && c.verdict === 'pass')
-  if (measured.length) out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
-  const failures = document.cases.filter((c) => c.verdict === 'fail')
-  const others = document.cases.filter((c) => c.verdict === 'warn' || c.verdict === 'error')
-  if (failures.length) out.push('', 'Failures', ...failures.flatMap((r) => describeFinding(r, style)))
-  if (others.length) out.push('', 'Warnings and errors', ...others.flatMap((r) => describeFinding(r, style)))
-  for (const error of document.runErrors) out.push('', `run error: ${error}`)
-  if (multi) {
-    out.push('', 'By profile')
-    for (const profile of document.profiles) {
-      const s = document.summary.byProfile[profile]
-      if (s) out.push(`  ${profile.padEnd(7)}${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
-    }
-  }
-  out.push('', summaryLine(document))
-  return out.join('\n') + '\n'
+  return out
 }

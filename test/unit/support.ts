@@ -52,7 +52,7 @@ export function resultDocument(cases: CaseResult[], options: { profiles?: Profil
     tool: { name: 'authconform', version: '0.0.0-test' },
     startedAt: '2025-01-01T00:00:00.000Z',
     durationMs: 1234,
-    target: { url: 'http://127.0.0.1:8000' },
+    target: { name: '127.0.0.1:8000', url: 'http://127.0.0.1:8000' },
     runtime: { postgres: 'embedded', reason: 'test' },
     profiles: options.profiles ?? ['EdDSA'],
     failOn,
