@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { createRequire, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { AuthconformError, errorMessage } from '../errors.ts'
+import { PACKAGE_ROOT } from '../paths.ts'
 import { PROFILES } from '../profiles.ts'
 import * as z from 'zod'
 import { configSchema, describeIssues, expectedFailureSchema, type ExpectedFailure, type ResolvedConfig, type UserConfig } from './schema.ts'
@@ -31,7 +33,32 @@ export function findConfigFile(cwd: string): string | undefined {
   return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((file) => existsSync(file))
 }
 
+let selfResolving = false
+
+/**
+ * A config file imports `defineConfig` from 'authconform'; run through npx (or from a checkout),
+ * the project holding the file may not have the package installed. A resolve hook points the
+ * bare name at this very package, so the import works wherever the file lives.
+ */
+function resolveAuthconformToSelf(): void {
+  if (selfResolving) return
+  selfResolving = true
+  const entry = path.join(PACKAGE_ROOT, 'harness/index.ts')
+  const hooks = `export async function resolve(specifier, context, next) {
+    return next(specifier === 'authconform' ? ${JSON.stringify(pathToFileURL(entry).href)} : specifier, context)
+  }`
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`)
+  // tsx compiles a .ts config outside an ESM package to CommonJS, whose require() the hook
+  // above does not see: map the name there too.
+  const Module = createRequire(import.meta.url)('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string }
+  const resolveFilename = Module._resolveFilename
+  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return resolveFilename.call(this, request === 'authconform' ? entry : request, ...rest)
+  }
+}
+
 export async function importConfigFile(file: string): Promise<UserConfig> {
+  resolveAuthconformToSelf()
   if (!existsSync(file)) {
     throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `config file ${file} does not exist: pass --config <path> or create authconform.config.ts (see README)`)
   }

@@ -10,7 +10,8 @@ export const isSuccess = (status: number) => status >= 200 && status < 300
 export class SetupFailed extends Error {}
 
 const name = (user: Principal) => user.label.toUpperCase()
-const pathOf = (route: Route, id?: string) => (id === undefined ? route.path : route.path.replaceAll('{id}', encodeURIComponent(id)))
+/** The route with its one path parameter (`{id}`, `{todo_id}`, whatever the API calls it) filled in. */
+const pathOf = (route: Route, id?: string) => (id === undefined ? route.path : route.path.replace(/\{[^}/]+\}/g, encodeURIComponent(id)))
 
 /**
  * `target.routes.resource` as calls made as a user. Every item created is deleted after the
