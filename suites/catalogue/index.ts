@@ -44,7 +44,7 @@ export function findCase(id: string): Case | undefined {
   return byId.get(id)
 }
 
-function closest(name: string, choices: readonly string[]): string[] {
+export function closest(name: string, choices: readonly string[]): string[] {
   const stem = name.split('/').pop()!.split('-')[0]!
   return choices.filter((choice) => choice.includes(stem)).slice(0, 5)
 }
