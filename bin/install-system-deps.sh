@@ -2,15 +2,30 @@
 # The Debian packages authconform uses beyond npm, installed only when missing:
 #   chromium      the cors and flow suites (Debian's build; playwright-core never downloads one)
 #   openssl       self-signed certificates (x5u/x5c attacks, https frontend pages)
-#   python3-*     the FastAPI reference targets (Debian's packages; no PyPI)
+#   python3-*     the FastAPI reference targets (Debian's packages; no PyPI) — not with --run-only
+# --run-only: only what `authconform run` needs against your own backend (the GitHub Action).
 # Needs root (or sudo) for apt-get; a no-op when everything is present.
 set -euo pipefail
 
+run_only=false
+[ "${1:-}" = "--run-only" ] && run_only=true
+
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+# A Chrome that is already there (GitHub's Ubuntu runners ship google-chrome; Ubuntu's own
+# chromium package is a snap stub) is used through AUTHCONFORM_CHROMIUM instead.
+if [ ! -x /usr/bin/chromium ] && [ -z "${AUTHCONFORM_CHROMIUM:-}" ]; then
+  if command -v google-chrome >/dev/null; then
+    echo "authconform: using $(command -v google-chrome) (set AUTHCONFORM_CHROMIUM to choose another)" >&2
+    [ -n "${GITHUB_ENV:-}" ] && echo "AUTHCONFORM_CHROMIUM=$(command -v google-chrome)" >> "$GITHUB_ENV"
+  else
+    missing+=(chromium)
+  fi
+fi
 command -v openssl >/dev/null || missing+=(openssl)
-/usr/bin/python3 -c 'import fastapi, uvicorn, jwt, jose, cryptography' 2>/dev/null ||
-  missing+=(python3-fastapi python3-uvicorn python3-jwt python3-jose python3-cryptography)
+if [ "$run_only" = false ]; then
+  /usr/bin/python3 -c 'import fastapi, uvicorn, jwt, jose, cryptography' 2>/dev/null ||
+    missing+=(python3-fastapi python3-uvicorn python3-jwt python3-jose python3-cryptography)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "authconform: installing Debian packages: ${missing[*]}" >&2
