@@ -26,6 +26,8 @@ export interface IssuerOptions {
   trustedOrigins?: string[]
   /** BETTER_AUTH_SECRET; default a fresh random one. */
   secret?: string
+  /** The conformance-control key; default a fresh random one (a container is handed the harness's). */
+  controlKey?: string
   /** Better Auth's lazy key rotation: a new key on the first sign after this many seconds. */
   rotationSeconds?: number
   /** How long a rotated-out key stays published (Better Auth's default: 30 days). */
@@ -99,7 +101,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   }
 
   const secret = options.secret ?? randomBytes(32).toString('hex')
-  const controlKey = randomBytes(24).toString('base64url')
+  const controlKey = options.controlKey ?? randomBytes(24).toString('base64url')
   const issuer = options.issuer ?? baseURL
   const audience = options.audience ?? baseURL
   const profile = options.profile
