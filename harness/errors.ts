@@ -25,6 +25,7 @@ const EXIT_BY_CODE = {
   ERR_TARGET_START: EXIT.environment,
   ERR_TARGET_NOT_READY: EXIT.environment,
   ERR_PRINCIPALS: EXIT.environment,
+  ERR_IMAGE_BUILD: EXIT.environment,
 } as const
 
 export type ErrorCode = keyof typeof EXIT_BY_CODE

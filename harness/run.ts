@@ -112,7 +112,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
     durationMs: Date.now() - startedAt.getTime(),
     target: {
       name: targetName(config),
-      ...(config.target.url ? { url: config.target.url } : { command: config.target.command }),
+      ...(config.target.url ? { url: config.target.url } : config.target.image ? { image: config.target.image } : { command: config.target.command }),
       ...(config.configPath && { config: path.relative(process.cwd(), config.configPath) }),
     },
     runtime: { postgres: run.environment!.runtime.kind, reason: run.environment!.runtime.reason },

@@ -100,6 +100,7 @@ function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record
   if (o.targetUrl) {
     merged.target.url = o.targetUrl
     delete merged.target.command
+    delete merged.target.image
   }
   if (o.meRoute) merged.target.routes = { ...merged.target.routes, me: o.meRoute }
   merged.target.routes ??= { me: 'GET /api/me' }

@@ -23,6 +23,8 @@ export const targetSchema = z
   .strictObject({
     url: z.url().optional(),
     command: z.string().min(1).optional(),
+    /** A container image the harness starts (docker runtime), on the host's network, listening on $PORT. */
+    image: z.string().min(1).optional(),
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string()).default({}),
     ready: z.string().startsWith('/').default('/'),
@@ -37,8 +39,8 @@ export const targetSchema = z
     }),
     cors: z.strictObject({ allowedOrigins: z.array(origin).min(1) }).optional(),
   })
-  .refine((t) => Boolean(t.url) !== Boolean(t.command), {
-    message: 'give exactly one of target.url (a running backend) or target.command (a backend to start)',
+  .refine((t) => [t.url, t.command, t.image].filter(Boolean).length === 1, {
+    message: 'give exactly one of target.url (a running backend), target.command (a backend to start) or target.image (a container to start)',
     path: ['url'],
   })
 

@@ -11,7 +11,9 @@ import { allStarted, type Cleanup } from './cleanup.ts'
 import { startAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
 import { buildAuthClientBundle } from './pages.ts'
-import { startIssuer } from './issuer.ts'
+import { hostNetworking } from './containers.ts'
+import { startIssuer, type IssuerOptions } from './issuer.ts'
+import { issuerImage, startIssuerContainer } from './issuer-container.ts'
 import { assessSecret } from '../secret-strength.ts'
 import { startPostgres, type PostgresKind } from './postgres.ts'
 import { startTarget } from './target.ts'
@@ -55,12 +57,19 @@ export async function startEnvironment(
 
   const attacker = cleanup.use('attacker server', await startAttacker())
   const clientScript = options.browser ? await timed(events, 'client bundle', buildAuthClientBundle) : undefined
-  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, clientScript)
+  // The docker runtime runs the issuer as a container too, where containers share the host's network.
+  const issuerRuntime = postgres.kind === 'docker' && hostNetworking() ? 'container' : 'in-process'
+  if (issuerRuntime === 'container') {
+    const image = await timed(events, 'issuer image', issuerImage)
+    events.runtime?.('docker', `issuer: container ${image} on the host network`)
+  }
+  const stack = (profile: Profile, role: StackRole) =>
+    startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
       // instance, so the rest of the catalogue can run at the same time.
-      const lifecycle = options.lifecycle && isAsymmetric(profile) && Boolean(config.target.command)
+      const lifecycle = options.lifecycle && isAsymmetric(profile) && !config.target.url
       const [main, keys] = await allStarted([stack(profile, 'main'), lifecycle ? stack(profile, 'keys') : Promise.resolve(undefined)])
       return { ...main!, ...(keys && { lifecycle: keys }) }
     }),
@@ -93,14 +102,14 @@ async function startStack(
   createDatabase: (name: string) => Promise<string>,
   cleanup: Cleanup,
   events: EnvironmentEvents,
-  clientScript: string | undefined,
+  { clientScript, issuerRuntime }: { clientScript?: string; issuerRuntime: 'container' | 'in-process' },
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
   const issuer = cleanup.use(
     `issuer ${label}`,
     await timed(events, `issuer ${label}`, () =>
-      startIssuer({
+      (issuerRuntime === 'container' ? (o: IssuerOptions) => startIssuerContainer({ ...o, browserPages: Boolean(clientScript) }) : startIssuer)({
         profile,
         databaseUrl,
         // Only the main issuer can live on a fixed port a running target was configured with.

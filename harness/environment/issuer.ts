@@ -141,17 +141,16 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   }
   debug(`${options.profile} issuer at ${baseURL}`)
 
+  return { ...issuerCoordinates({ profile, baseURL, issuer, audience, secret, controlKey }), [Symbol.asyncDispose]: close }
+}
+
+/** Where everything of an issuer at `baseURL` lives (in-process or in a container). */
+export function issuerCoordinates(i: { profile: Profile; baseURL: string; issuer: string; audience: string; secret: string; controlKey: string }): IssuerCoordinates {
   return {
-    profile: options.profile,
-    baseURL,
-    jwksURL: `${baseURL}/api/auth/jwks`,
-    issuer,
-    audience,
-    secret,
-    controlKey,
-    controlURL: `${baseURL}/api/auth${CONTROL_PATH}`,
-    pagesURL: `${baseURL}${PAGES_PATH}`,
-    tokenURL: `${baseURL}/api/auth${jwtOptions ? '/token' : HS256_TOKEN_PATH}`,
-    [Symbol.asyncDispose]: close,
+    ...i,
+    jwksURL: `${i.baseURL}/api/auth/jwks`,
+    controlURL: `${i.baseURL}/api/auth${CONTROL_PATH}`,
+    pagesURL: `${i.baseURL}${PAGES_PATH}`,
+    tokenURL: `${i.baseURL}/api/auth${isAsymmetric(i.profile) ? '/token' : HS256_TOKEN_PATH}`,
   }
 }

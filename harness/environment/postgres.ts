@@ -5,6 +5,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
+import { hostNetworking, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
 const debug = createDebug('postgres')
@@ -105,6 +106,7 @@ async function startEmbedded(why: string): Promise<StartedPostgres> {
 }
 
 async function startContainer(image: string, runtimeDescription: string): Promise<StartedPostgres> {
+  if (hostNetworking()) return startHostNetworkContainer(image, runtimeDescription)
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
   let container
   try {
@@ -120,6 +122,32 @@ async function startContainer(image: string, runtimeDescription: string): Promis
     async [Symbol.asyncDispose]() {
       await container.stop().catch((error: unknown) => debug('container stop failed', errorMessage(error)))
     },
+  }
+}
+
+/**
+ * Postgres on the host's network, on a port picked here (PGPORT, which the official image's
+ * server honours): connections stay on 127.0.0.1 and the issuer container reaches it there.
+ * Ready when the server says so the second time (the image's init server, then the real one).
+ */
+async function startHostNetworkContainer(image: string, runtimeDescription: string): Promise<StartedPostgres> {
+  const port = await freePort()
+  const password = randomBytes(12).toString('hex')
+  const container = await startHostContainer({
+    image,
+    name: 'postgres',
+    env: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port) },
+    ready: /database system is ready to accept connections/,
+    readyTimes: 2,
+    timeoutMs: 120_000,
+    errorCode: 'ERR_POSTGRES_START',
+  })
+  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
+  return {
+    kind: 'docker',
+    reason: `PostgreSQL container ${image} on the host network, 127.0.0.1:${port}, via Testcontainers (${runtimeDescription})`,
+    createDatabase: (name) => createDatabaseOn(adminUrl, name),
+    [Symbol.asyncDispose]: () => container[Symbol.asyncDispose](),
   }
 }
 

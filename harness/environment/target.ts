@@ -4,6 +4,7 @@ import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { IssuerCoordinates } from './issuer.ts'
+import { hostNetworking, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
 const debug = createDebug('target')
@@ -37,7 +38,44 @@ export function targetEnv(issuer: IssuerCoordinates, port?: number): Record<stri
 
 export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
+  if (target.image) return startImageTarget(target, issuer)
   return startCommandTarget(target, issuer)
+}
+
+/**
+ * A backend shipped as an image: started on the host's network with the issuer's env and a
+ * PORT it must listen on, probed like a command target, its logs shown if it never gets ready.
+ */
+async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+  if (!hostNetworking()) {
+    throw new AuthconformError('ERR_TARGET_START', `target.image needs host networking (Linux Docker); set AUTHCONFORM_DOCKER_NETWORK=host or run the image yourself and give target.url`)
+  }
+  const port = await freePort()
+  const container = await startHostContainer({
+    image: target.image!,
+    name: `target ${issuer.profile}`,
+    env: { ...target.env, ...targetEnv(issuer, port) },
+    timeoutMs: target.readyTimeoutMs,
+    errorCode: 'ERR_TARGET_START',
+  })
+  let exited: string | undefined
+  const started: StartedTarget = {
+    baseURL: `http://127.0.0.1:${port}`,
+    output: () => container.logs(),
+    exitStatus: () => exited,
+    [Symbol.asyncDispose]: () => container[Symbol.asyncDispose](),
+  }
+  // The probe loop asks synchronously; the container's state is refreshed beside it.
+  const watch = setInterval(() => void container.exitStatus().then((status) => (exited = status)), 500)
+  try {
+    await waitUntilReady(started, target, `image ${target.image}`)
+  } catch (error) {
+    await container[Symbol.asyncDispose]()
+    throw error
+  } finally {
+    clearInterval(watch)
+  }
+  return started
 }
 
 async function probe(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }> {
@@ -132,7 +170,7 @@ async function waitUntilReady(started: StartedTarget, target: TargetConfig, comm
     if (status !== undefined) {
       await sleep(50) // let the last output lines arrive
       const output = started.output()
-      throw new AuthconformError('ERR_TARGET_START', `target command exited (${status}) before it was ready: ${command}${commandNotFoundHint(output)}`, { details: output })
+      throw new AuthconformError('ERR_TARGET_START', `target ${command.startsWith('image ') ? '' : 'command '}exited (${status}) before it was ready: ${command}${commandNotFoundHint(output)}`, { details: output })
     }
     const answer = await probe(started.baseURL + target.ready, 1000)
     if ('status' in answer && answer.status >= 200 && answer.status < 300) return

@@ -10,7 +10,7 @@ export interface ResultDocument {
   startedAt: string
   durationMs: number
   /** `name`: the example, the config's folder, or the URL's host — stable across runs (SARIF automation id). */
-  target: { name: string; url?: string; command?: string; config?: string }
+  target: { name: string; url?: string; command?: string; image?: string; config?: string }
   runtime: { postgres: string; reason: string }
   profiles: Profile[]
   failOn: Severity
