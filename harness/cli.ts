@@ -7,7 +7,8 @@ import { Cleanup } from './environment/cleanup.ts'
 import { AuthconformError, EXIT } from './errors.ts'
 import { renderGithubAnnotations } from './report/github.ts'
 import { createProgress } from './report/progress.ts'
-import { colorWanted, renderTerminal } from './report/terminal.ts'
+import { colorWanted, renderTerminal, renderTimings } from './report/terminal.ts'
+import { interrupt } from './interrupt.ts'
 import { PACKAGE_ROOT } from './paths.ts'
 
 const USAGE = `authconform — conformance tests for backends that verify Better Auth JWTs
@@ -36,6 +37,7 @@ Run options:
   --expected-failures <f>  JSON [{ id, profile?, reason }]: known gaps that do not fail the run
   --quiet                  no progress, no matrix: failures, errors and the summary line
   --verbose                also every case's reason
+  --timings                where the time went (environment, vitest, cases, cleanup, reports) on stderr
   --runtime <kind>         auto|docker|embedded: where PostgreSQL runs (default auto)
   --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
   --issuer-port <port>     fixed issuer port (default: a free one)
@@ -72,6 +74,7 @@ async function runCommand(args: string[]): Promise<number> {
       'expected-failures': { type: 'string' },
       quiet: { type: 'boolean' },
       verbose: { type: 'boolean' },
+      timings: { type: 'boolean' },
       'fail-on': { type: 'string' },
       runtime: { type: 'string' },
       'database-url': { type: 'string' },
@@ -119,12 +122,17 @@ async function runCommand(args: string[]): Promise<number> {
       runtime: (_kind, reason) => detail !== 'quiet' && process.stderr.write(`runtime: ${reason}\n`),
       plan: (totals) => progress.plan(totals),
       result: (result) => progress.result(result),
+      interrupted: (partial) => {
+        progress.finish()
+        process.stdout.write(renderTerminal(partial, { color: colorWanted(process.stdout), detail: 'quiet' }))
+      },
     })
   } finally {
     progress.finish()
   }
   // Annotations first: the summary line stays the last line of the output.
   if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(renderGithubAnnotations(document))
+  if (values.timings) process.stderr.write(renderTimings(document))
   process.stdout.write(renderTerminal(document, { color: colorWanted(process.stdout), detail }))
   return document.exitCode
 }
@@ -170,7 +178,10 @@ function onSignal(signal: 'SIGINT' | 'SIGTERM', code: number) {
     process.stderr.write(`authconform: ${signal}: stopping everything started…\n`)
     const force = setTimeout(() => process.exit(code), 5000)
     force.unref()
-    void Cleanup.disposeAll().finally(() => process.exit(code))
+    // The partial report first (a few ms), then everything started is stopped.
+    void interrupt(signal)
+      .then(() => Cleanup.disposeAll())
+      .finally(() => process.stdout.write('', () => process.exit(code)))
   })
 }
 

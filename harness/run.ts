@@ -8,7 +8,8 @@ import type { ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import type { EnvironmentEvents } from './environment/index.ts'
-import { AuthconformError } from './errors.ts'
+import { AuthconformError, EXIT } from './errors.ts'
+import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
 import { renderHtml } from './report/html.ts'
 import { renderJunit } from './report/junit.ts'
@@ -22,6 +23,8 @@ const debug = createDebug('run')
 const VERSION = '0.1.0'
 
 export interface RunHooks extends EnvironmentEvents {
+  /** A signal stopped the run: the partial document, already written to the report files. */
+  interrupted?(document: ResultDocument): void
   /** Before the first case: how many case × profile results each suite will deliver. */
   plan?(totals: Record<string, number>): void
   result?(result: CaseResult): void
@@ -58,9 +61,24 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   const totals: Record<string, number> = {}
   for (const c of cases) totals[c.suite] = (totals[c.suite] ?? 0) + profileCount
   const cleanup = new Cleanup()
-  const run: RunBridge = { config, cleanup, events: hooks, lifecycle: cases.some((c) => 'scenario' in c), browser: cases.some((c) => c.needs?.includes('browser')) }
+  // Where the time goes (--timings): the environment's phases arrive through the events.
+  const phases: Record<string, number> = {}
+  const phase = (name: string, ms: number) => {
+    phases[name] = Math.round(ms)
+    hooks.phase?.(name, ms)
+  }
+  const events = { ...hooks, phase }
+  const run: RunBridge = { config, cleanup, events, lifecycle: cases.some((c) => 'scenario' in c), browser: cases.some((c) => c.needs?.includes('browser')) }
   openBridge(run)
   const collector = new CaseCollector(hooks.result)
+  // SIGINT/SIGTERM mid-run: the reports asked for are written with what ran so far.
+  const stopListening = onInterrupt(async (signal) => {
+    const partial = buildDocument(config, collector, run, startedAt, phases, signal)
+    await writeReports(partial, config)
+    hooks.interrupted?.(partial)
+  })
+  const vitestStarting = performance.now()
+  const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
   try {
     const vitest = await createVitest(
       'test',
@@ -84,11 +102,19 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       { cacheDir: path.join(PACKAGE_ROOT, 'node_modules/.vite-authconform'), logLevel: 'silent' },
       { stdout: debugSink(), stderr: debugSink() },
     )
+    // vitest's logger exits the process 1 ms after SIGINT/SIGTERM, before our cleanup and
+    // partial report could run: the caller (the CLI) owns signals.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!signalListeners[signal].includes(listener)) process.off(signal, listener)
+    }
     // vitest sets process.exitCode when a test fails; a library caller's exit code is theirs.
     const exitCodeBefore = process.exitCode
     try {
+      phase('vitest start', performance.now() - vitestStarting)
       hooks.plan?.(totals)
+      const running = performance.now()
       await vitest.start()
+      phase('environment + cases', performance.now() - running)
     } catch (error) {
       debug('vitest.start threw', String(error))
       if (!run.environmentError) throw error
@@ -97,15 +123,28 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       process.exitCode = exitCodeBefore
     }
   } finally {
+    const stopping = performance.now()
     await cleanup.dispose()
+    phase('stop everything', performance.now() - stopping)
+    stopListening()
     closeBridge()
   }
   if (run.environmentError) throw AuthconformError.revive(run.environmentError) ?? run.environmentError
 
+  const writing = performance.now()
+  const document = buildDocument(config, collector, run, startedAt, phases)
+  await writeReports(document, config)
+  phases.reports = Math.round(performance.now() - writing)
+  return document
+}
+
+/** The result document from what the collector has so far (all of it, or up to an interrupt). */
+function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: NodeJS.Signals): ResultDocument {
   const profiles = selectedProfiles(config)
   const sorted = sortResults(collector.results, CATALOGUE.map((c) => c.id), profiles)
   const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
-  const document: ResultDocument = {
+  const runErrors = interrupted ? [...collector.runErrors, `interrupted by ${interrupted}: ${results.length} results before the run was stopped`] : collector.runErrors
+  return {
     schemaVersion: 1,
     tool: { name: 'authconform', version: VERSION },
     startedAt: startedAt.toISOString(),
@@ -115,18 +154,21 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
       ...(config.target.url ? { url: config.target.url } : config.target.image ? { image: config.target.image } : { command: config.target.command }),
       ...(config.configPath && { config: path.relative(process.cwd(), config.configPath) }),
     },
-    runtime: { postgres: run.environment!.runtime.kind, reason: run.environment!.runtime.reason },
+    runtime: run.environment
+      ? { postgres: run.environment.runtime.kind, reason: run.environment.runtime.reason }
+      : { postgres: 'none', reason: 'the run was stopped before its environment was up' },
     profiles,
     failOn: config.failOn,
     cases: results,
     summary: summarizeDocument(results),
     ...(expectedFailures && { expectedFailures }),
-    runErrors: collector.runErrors,
-    exitCode: exitCodeFor(results, config.failOn, collector.runErrors),
+    timings: { phasesMs: phases, caseOverheadMs: collector.overheadSummary() },
+    ...(interrupted && { interrupted }),
+    runErrors,
+    exitCode: interrupted ? (interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm) : exitCodeFor(results, config.failOn, runErrors),
   }
-  await writeReports(document, config)
-  return document
 }
+
 
 /** A name for the target that stays the same from run to run (the SARIF automation id). */
 function targetName(config: ResolvedConfig): string {

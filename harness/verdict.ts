@@ -49,6 +49,8 @@ export interface CaseResult {
    * still reported as a fail, but it does not gate the exit code.
    */
   expected?: string
+  /** How long the case took, and how much of that was waiting on the target (harness overhead is the rest). */
+  timing?: { totalMs: number; targetMs?: number }
   /** The reason reports a measurement (a cache lifetime, a fetch count) worth showing on a pass too. */
   measured?: boolean
 }

@@ -22,6 +22,10 @@ export interface ResultDocument {
   }
   /** The expected-failures entries: how many failures they covered, and which no longer fail. */
   expectedFailures?: { file?: string; matched: number; fixed: { id: string; profile?: Profile; reason: string }[] }
+  /** Where the time went: environment phases, vitest, cases, cleanup, reports (ms). */
+  timings?: { phasesMs: Record<string, number>; caseOverheadMs?: { median: number; p90: number; cases: number } }
+  /** The signal that stopped the run early; the cases are those that finished before it. */
+  interrupted?: NodeJS.Signals
   /** Problems of the run itself (not of a case), e.g. a suite file that failed to load. */
   runErrors: string[]
   exitCode: number

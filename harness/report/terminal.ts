@@ -110,3 +110,14 @@ function matrix(document: ResultDocument, style: Style): string[] {
 
   return out
 }
+
+/** `--timings`: where the run's time went, phase by phase, and the harness's cost per case. */
+export function renderTimings(document: ResultDocument): string {
+  const phases = Object.entries(document.timings?.phasesMs ?? {})
+  const width = Math.max(...phases.map(([name]) => name.length), 10)
+  const lines = ['timings (ms; environment phases of several profiles overlap):', ...phases.map(([name, ms]) => `  ${name.padEnd(width)}  ${String(ms).padStart(7)}`)]
+  lines.push(`  ${'total'.padEnd(width)}  ${String(document.durationMs).padStart(7)}`)
+  const overhead = document.timings?.caseOverheadMs
+  if (overhead) lines.push(`  harness overhead per case (case time − waiting on the target): median ${overhead.median} ms, p90 ${overhead.p90} ms over ${overhead.cases} cases`)
+  return lines.join('\n') + '\n'
+}

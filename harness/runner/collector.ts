@@ -26,6 +26,17 @@ export class CaseCollector implements Reporter {
     }
   }
 
+  /** Median and 90th percentile of (case time − time waiting on the target), in ms. */
+  overheadSummary(): { median: number; p90: number; cases: number } | undefined {
+    const overheads = this.results
+      .filter((r) => r.timing?.targetMs !== undefined)
+      .map((r) => r.timing!.totalMs - r.timing!.targetMs!)
+      .sort((a, b) => a - b)
+    if (overheads.length === 0) return undefined
+    const at = (q: number) => overheads[Math.min(overheads.length - 1, Math.floor(q * overheads.length))]!
+    return { median: at(0.5), p90: at(0.9), cases: overheads.length }
+  }
+
   private brokenCase(testCase: TestCase): CaseResult {
     const spec = findCase(testCase.name)
     const profile = (testCase.parent.type === 'suite' ? testCase.parent.name : 'EdDSA') as Profile

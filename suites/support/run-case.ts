@@ -48,6 +48,18 @@ const RANK: Record<Verdict, number> = { pass: 0, skip: 1, warn: 2, error: 3, fai
 
 /** Runs one case against one profile and always returns a verdict (never throws). */
 export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
+  const started = performance.now()
+  const result = await judgeCase(spec, context, run)
+  // Scenarios wait on purpose (cache windows): their time says nothing about the harness.
+  if ('scenario' in spec || result.verdict === 'skip') return result
+  const targetMs = result.steps ? result.steps.reduce((sum, step) => sum + (step.ms ?? 0), 0) : waited.get(result)
+  return { ...result, timing: { totalMs: Math.round(performance.now() - started), ...(targetMs !== undefined && { targetMs }) } }
+}
+
+/** Time spent waiting on the target by a probing case, over all its requests. */
+const waited = new WeakMap<CaseResult, number>()
+
+async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
   const base = { id: spec.id, suite: spec.suite, profile: context.profile, severity: spec.severity, refs: spec.refs, title: spec.title, fix: spec.fix }
   const applies = !spec.profiles || spec.profiles === 'all' || spec.profiles.includes(context.profile)
   if (!applies) return { ...base, verdict: 'skip', reason: spec.profilesReason ?? `does not apply to the ${context.profile} profile` }
@@ -78,14 +90,18 @@ export async function runCase(spec: Case, context: ProfileContext, run: RunSetti
   try {
     const probes = [await spec.probe(kit)].flat()
     let worst: { judgement: Judgement; exchange: Exchange } | undefined
+    let targetMs = 0
     for (const probe of probes) {
       exchange = await exchangeFor(probe, context, run)
+      targetMs += exchange.ms
       const judgement = spec.expect(exchange, { user: context.users, meId: context.target.meId })
       if (!worst || RANK[judgement.verdict] > RANK[worst.judgement.verdict]) worst = { judgement, exchange }
     }
     if (!worst) throw new Error('the probe made no request')
-    const result = finish(worst.judgement, worst.exchange)
-    return probes.length > 1 ? { ...result, reason: `${result.reason} (worst of ${probes.length} requests)` } : result
+    const judged = finish(worst.judgement, worst.exchange)
+    const result = probes.length > 1 ? { ...judged, reason: `${judged.reason} (worst of ${probes.length} requests)` } : judged
+    waited.set(result, targetMs)
+    return result
   } catch (error) {
     return { ...base, verdict: 'error', reason: (error as Error).message, ...(exchange && { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) }) }
   }
