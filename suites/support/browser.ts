@@ -29,13 +29,11 @@ async function withPageSlot<R>(work: () => Promise<R>): Promise<R> {
  * The run's Chromium, seen from one case: connected on first use, closed by `close()`. A
  * page's only job is its origin; the fetch inside it is what CORS governs.
  */
-export function browserKit(browser: BrowserContext | undefined, issuer: ProfileContext['issuer'], timeoutMs: number): BrowserKit & { close(): Promise<void> } {
-  let connected: Promise<Browser> | undefined
+export function browserKit(browser: BrowserContext | undefined, issuer: ProfileContext['issuer'], timeoutMs: number): BrowserKit {
   const connect = () => {
     if (!browser) throw new Error('this case needs Chromium, which the run did not start')
     if (browser.error) throw new Error(browser.error)
-    connected ??= import('playwright-core').then(({ chromium }) => chromium.connect(browser.wsEndpoint!, { timeout: timeoutMs }))
-    return connected
+    return sharedConnection(browser.wsEndpoint!, timeoutMs)
   }
   const pageAt = (origin: string) => {
     if (origin === new URL(issuer.baseURL).origin) return `${issuer.pagesURL}/page`
@@ -74,10 +72,29 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
         ),
       ),
     evaluateAt: (url, script, arg) => inPage(url, (page) => page.evaluate(script as never, arg) as never),
-    close: async () => {
-      if (connected) await (await connected.catch(() => undefined))?.close()
-    },
   }
+}
+
+/**
+ * One connection to the run's Chromium per worker, shared by its browser cases (each still
+ * gets a fresh browser context); the suite closes it when its cases are done.
+ */
+let shared: { endpoint: string; browser: Promise<Browser> } | undefined
+
+function sharedConnection(endpoint: string, timeoutMs: number): Promise<Browser> {
+  if (shared?.endpoint !== endpoint) {
+    const browser = import('playwright-core').then(({ chromium }) => chromium.connect(endpoint, { timeout: timeoutMs }))
+    // A failed connect is not kept: the next case tries again.
+    browser.catch(() => (shared = undefined))
+    shared = { endpoint, browser }
+  }
+  return shared.browser
+}
+
+export async function closeBrowserConnection(): Promise<void> {
+  const connection = shared
+  shared = undefined
+  await (await connection?.browser.catch(() => undefined))?.close().catch(() => {})
 }
 
 /** A page's fetch as a step of evidence: the page's view, plus the request it made. */

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import type { ProfileContext } from '../../harness/context.ts'
 import type { Evidence } from '../../harness/verdict.ts'
 
@@ -49,6 +50,9 @@ export async function send(
       if (dropped === 'ECONNREFUSED') throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
     }
   }
+  // Both attempts can land on pooled keep-alive sockets of a target that has just died; only a
+  // fresh connection tells a crash (refused) from a target that drops this request (a finding).
+  if (!response && (await connectionRefused(address))) throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
   const sent = { method, url, headers: request.headers, ...(request.body !== undefined && { body: request.body }) }
   if (!response) {
     return { request: sent, status: 0, dropped, headers: {}, body: '', ms: Math.round(performance.now() - started) }
@@ -61,6 +65,20 @@ export async function send(
     body,
     ms: Math.round(performance.now() - started),
   }
+}
+
+/** Whether a new TCP connection to the URL's host and port is refused (nothing listens any more). */
+function connectionRefused(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) })
+    const done = (refused: boolean) => {
+      socket.destroy()
+      resolve(refused)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(false))
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED'))
+  })
 }
 
 const SHOWN_RESPONSE_HEADERS = [

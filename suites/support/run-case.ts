@@ -184,6 +184,5 @@ async function runInteraction(spec: Case & InteractionCase, context: ProfileCont
   } finally {
     // What the case created goes, in reverse order, whatever the verdict.
     for (const step of undo.reverse()) await step().catch(() => {})
-    await browser.close().catch(() => {})
   }
 }
