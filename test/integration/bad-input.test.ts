@@ -1,6 +1,6 @@
-import net from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { runCli as runCliOnce, type CliRun } from '../support/cli.ts'
+import { closedPort, expectOneLineError } from '../support/cli-output.ts'
 import { writeConfig } from '../support/config-file.ts'
 
 /**
@@ -14,23 +14,6 @@ async function runCli(...args: Parameters<typeof runCliOnce>): Promise<CliRun> {
   const run = await runCliOnce(...args)
   expect(run.leftovers(), 'left behind').toEqual([])
   return run
-}
-
-function expectOneLineError(stderr: string, pattern: RegExp) {
-  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('runtime:') && !l.startsWith('  |'))
-  expect(lines, stderr).toHaveLength(1)
-  expect(lines[0]).toMatch(/^authconform: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1')
-  await new Promise((r) => server.once('listening', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
 }
 
 describe('usage and config errors exit 2', () => {
