@@ -1,6 +1,19 @@
 #!/usr/bin/env node
 // The harness is TypeScript; tsx compiles it on load so a clean clone needs only `npm ci`.
+import { accessSync, constants, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { register } from 'tsx/esm/api'
+
+// tsx (and Postgres, and Chromium) work in the temp dir: a broken one is a one-line cause
+// (exit 3, the environment), not a stack trace from deep inside the compiler.
+try {
+  if (!statSync(tmpdir()).isDirectory()) throw new Error('is not a directory')
+  accessSync(tmpdir(), constants.W_OK | constants.X_OK)
+} catch (error) {
+  const why = error.code === 'ENOENT' ? 'does not exist' : error.code === 'EACCES' ? 'is not writable' : error.message
+  process.stderr.write(`authconform: the temp dir ${tmpdir()} ${why}: point TMPDIR at a writable directory [ERR_TMPDIR]\n`)
+  process.exit(3)
+}
 
 register()
 const { main } = await import('../harness/cli.ts')

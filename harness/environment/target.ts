@@ -93,6 +93,11 @@ async function useRunningTarget(target: TargetConfig): Promise<StartedTarget> {
   const baseURL = target.url!.replace(/\/$/, '')
   const answer = await probe(baseURL + target.ready, 5000)
   if ('error' in answer) {
+    // A server that answers with something other than HTTP (an SSH or database port) is a
+    // wrong port, not a stopped backend.
+    if (/^HPE_|UND_ERR_SOCKET|other side closed/.test(answer.error)) {
+      throw new AuthconformError('ERR_TARGET_UNREACHABLE', `target ${baseURL} does not speak HTTP (${answer.error}): is target.url / --target-url the backend's HTTP port?`)
+    }
     throw new AuthconformError('ERR_TARGET_UNREACHABLE', `target ${baseURL} is unreachable (${answer.error}): start it, or fix target.url / --target-url`)
   }
   return { baseURL, output: () => [], exitStatus: () => undefined, async [Symbol.asyncDispose]() {} }

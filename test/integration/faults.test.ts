@@ -112,7 +112,7 @@ describe('a target that does not speak HTTP', () => {
   // http://127.0.0.1:N is unreachable (HPE_INVALID_CONSTANT): start it, or fix target.url /
   // --target-url" — it was reached, and it answered; it is just not HTTP. Make this a plain
   // `test` once the message says so.
-  test.fails('as target.url: the line says it does not speak HTTP', () => {
+  test('as target.url: the line says it does not speak HTTP', () => {
     expectOneLineError(run.stderr, /does not speak HTTP|not an HTTP server|not HTTP/i)
   })
 
@@ -154,7 +154,7 @@ test('an issuer port someone else holds: exit 3, one line naming the port', asyn
  * mkdtemp — outside its try — is an "internal error (please report it)" with a stack, exit 1.
  * Make this a plain `test` once both say it in one line.
  */
-test.fails('a TMPDIR that is not a directory: exit 3, one line naming it', async () => {
+test('a TMPDIR that is not a directory: exit 3, one line naming it', async () => {
   const file = path.join(dir, 'not-a-directory')
   writeFileSync(file, '')
   const run = await runCliOnce(['run', '--target-url', `http://127.0.0.1:${await closedPort()}`, '--issuer-port', String(await closedPort()), '--profile', 'EdDSA', '--suite', 'claims', '--runtime', 'embedded'], {
@@ -166,7 +166,7 @@ test.fails('a TMPDIR that is not a directory: exit 3, one line naming it', async
   expect(run.leftovers(), 'left behind').toEqual([])
 })
 
-test.skipIf(process.getuid?.() !== 0).fails('Postgres that cannot start: exit 3, one line naming the cause, nothing left behind', async () => {
+test.skipIf(process.getuid?.() !== 0)('Postgres that cannot start: exit 3, one line naming the cause, nothing left behind', async () => {
   const tmpdir = mkdtempSync(path.join(os.tmpdir(), 'authconform-faults-tmp-'))
   chmodSync(tmpdir, 0o700)
   let run: CliRun | undefined
