@@ -44,6 +44,10 @@ export async function startPostgres(options: PostgresOptions): Promise<StartedPo
 }
 
 async function probeContainerRuntime(): Promise<{ ok: boolean; description: string }> {
+  // Our containers share the host's network, so the host they are reached on is loopback;
+  // otherwise Testcontainers, itself inside a container or VM, looks up the (maybe absent)
+  // bridge network's gateway and gives up.
+  if (hostNetworking()) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1'
   try {
     const { getContainerRuntimeClient } = await import('testcontainers')
     const client = await getContainerRuntimeClient()
