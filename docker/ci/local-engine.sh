@@ -49,7 +49,10 @@ docker_cli() {
 }
 
 engine_answers() { [ -S "$SOCK" ] && docker_cli info >/dev/null 2>&1; }
-engine_pid() { [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"; }
+# Whether process $1 is alive and its command line mentions $2: a pid file left by a killed
+# process may name a pid that now belongs to something else.
+pid_runs() { [ -n "$1" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"; }
+engine_pid() { local pid; pid=$(cat "$PIDFILE" 2>/dev/null) && pid_runs "$pid" "unix://$SOCK" && echo "$pid"; }
 
 print_env() {
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
@@ -112,11 +115,18 @@ wait_for_engine() {
   done
 }
 
+# One line and the log's last lines; a dockerd this script started and that never answered is
+# stopped again ($2), so a failed start leaves nothing running.
 engine_failed() {
   local why="exited"
   [ "$1" -eq 2 ] && why="did not answer within ${TIMEOUT}s"
   say "dockerd $why on unix://$SOCK; last lines of $LOG:"
   tail -n 15 "$LOG" | sed 's/^/  /' >&2
+  if [ -n "${2:-}" ] && kill -TERM "$2" 2>/dev/null; then
+    for _ in $(seq 1 50); do kill -0 "$2" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$2" 2>/dev/null || true
+    unmount_below "$EXEC"
+  fi
   exit 1
 }
 
@@ -152,7 +162,7 @@ start_engine() {
     launch_dockerd "$driver"
     wait_for_engine "$LAUNCHED" || status=$?
   fi
-  [ $status -eq 0 ] || engine_failed $status
+  [ $status -eq 0 ] || engine_failed $status "$LAUNCHED"
   echo "$driver" >"$STATE/storage-driver"
 }
 
@@ -434,10 +444,9 @@ stop() {
     say "engine not running"
   fi
   # The containerd dockerd supervises stops with it, unless dockerd was killed.
-  local containerd_pid=$EXEC/containerd/containerd.pid
-  if [ -s "$containerd_pid" ] && kill -0 "$(cat "$containerd_pid")" 2>/dev/null; then
-    kill -TERM "$(cat "$containerd_pid")" 2>/dev/null || true
-  fi
+  local containerd_pid
+  containerd_pid=$(cat "$EXEC/containerd/containerd.pid" 2>/dev/null) || containerd_pid=""
+  if pid_runs "$containerd_pid" "$EXEC/containerd"; then kill -TERM "$containerd_pid" 2>/dev/null || true; fi
   rm -f "$PIDFILE" "$SOCK"
   unmount_below "$EXEC"
   if [ "$purge" = true ]; then
