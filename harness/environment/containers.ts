@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
@@ -17,6 +19,25 @@ const LOG_LINES = 20
 export function hostNetworking(): boolean {
   const mode = process.env.AUTHCONFORM_DOCKER_NETWORK ?? (process.platform === 'linux' ? 'host' : 'bridge')
   return mode === 'host'
+}
+
+const testcontainersLock = () => path.join(os.tmpdir(), `testcontainers-node-${os.userInfo().uid}.lock`)
+let lockWasThere: boolean | undefined
+
+/**
+ * Before the first Testcontainers call: with host networking the containers are reached on
+ * loopback (without the override Testcontainers, itself inside a VM or container with
+ * /.dockerenv, looks for a bridge network's gateway and gives up), and whether its lock file
+ * already exists is noted so that a run removes only a lock file it made.
+ */
+export function prepareTestcontainers(): void {
+  if (hostNetworking()) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1'
+  lockWasThere ??= existsSync(testcontainersLock())
+}
+
+/** Testcontainers leaves its lock file in the temp dir even with the reaper off: ours goes. */
+export async function removeTestcontainersLock(): Promise<void> {
+  if (lockWasThere === false) await rm(testcontainersLock(), { force: true })
 }
 
 /** Every file below `entries` (relative to the package), sorted: the image's build context. */
@@ -49,6 +70,7 @@ export function ensureImage(options: { repository: string; dockerfile: string; c
 }
 
 async function build(tag: string, files: string[], options: { dockerfile: string; buildArgs?: Record<string, string> }): Promise<string> {
+  prepareTestcontainers()
   const [{ getContainerRuntimeClient, ImageName }, tar] = await Promise.all([import('testcontainers'), import('tar-fs')])
   const client = await getContainerRuntimeClient()
   if (await client.image.exists(ImageName.fromString(tag))) {

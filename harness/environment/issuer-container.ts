@@ -37,6 +37,8 @@ export async function startIssuerContainer(options: IssuerOptions & { browserPag
       ...(options.audience && { AUTHCONFORM_AUDIENCE: options.audience }),
       ...(options.trustedOrigins?.length && { AUTHCONFORM_TRUSTED_ORIGINS: options.trustedOrigins.join(',') }),
       ...(options.browserPages && { AUTHCONFORM_BROWSER_PAGES: '1' }),
+      ...(options.rotationSeconds && { AUTHCONFORM_ROTATION_SECONDS: String(options.rotationSeconds) }),
+      ...(options.gracePeriodSeconds && { AUTHCONFORM_GRACE_PERIOD_SECONDS: String(options.gracePeriodSeconds) }),
       BETTER_AUTH_SECRET: secret,
       AUTHCONFORM_CONTROL_KEY: controlKey,
     },

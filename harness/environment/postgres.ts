@@ -8,7 +8,7 @@ import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
-import { hostNetworking, startHostContainer } from './containers.ts'
+import { hostNetworking, prepareTestcontainers, removeTestcontainersLock, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
 const debug = createDebug('postgres')
@@ -44,10 +44,7 @@ export async function startPostgres(options: PostgresOptions): Promise<StartedPo
 }
 
 async function probeContainerRuntime(): Promise<{ ok: boolean; description: string }> {
-  // Our containers share the host's network, so the host they are reached on is loopback;
-  // otherwise Testcontainers, itself inside a container or VM, looks up the (maybe absent)
-  // bridge network's gateway and gives up.
-  if (hostNetworking()) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1'
+  prepareTestcontainers()
   try {
     const { getContainerRuntimeClient } = await import('testcontainers')
     const client = await getContainerRuntimeClient()
@@ -138,6 +135,7 @@ async function startContainer(image: string, runtimeDescription: string): Promis
     createDatabase: (name) => createDatabaseOn(adminUrl, name),
     async [Symbol.asyncDispose]() {
       await container.stop().catch((error: unknown) => debug('container stop failed', errorMessage(error)))
+      await removeTestcontainersLock()
     },
   }
 }
@@ -164,7 +162,10 @@ async function startHostNetworkContainer(image: string, runtimeDescription: stri
     kind: 'docker',
     reason: `PostgreSQL container ${image} on the host network, 127.0.0.1:${port}, via Testcontainers (${runtimeDescription})`,
     createDatabase: (name) => createDatabaseOn(adminUrl, name),
-    [Symbol.asyncDispose]: () => container[Symbol.asyncDispose](),
+    async [Symbol.asyncDispose]() {
+      await container[Symbol.asyncDispose]()
+      await removeTestcontainersLock()
+    },
   }
 }
 
