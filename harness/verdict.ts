@@ -55,6 +55,11 @@ export interface CaseResult {
   measured?: boolean
 }
 
+const RANK: Record<Verdict, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 }
+
+/** Whether `a` is a worse outcome than `b`: when several requests decide a case, the worst wins. */
+export const worse = (a: Verdict, b: Verdict) => RANK[a] > RANK[b]
+
 export type Summary = Record<'total' | 'passed' | 'failed' | 'warned' | 'skipped' | 'errored', number>
 
 export function summarize(cases: Pick<CaseResult, 'verdict'>[]): Summary {

@@ -1,6 +1,6 @@
 import { pageFetchExchange } from '../support/browser.ts'
-import type { Exchange } from '../support/exchange.ts'
-import { isSuccess } from '../support/resource.ts'
+import { worse } from '../../harness/verdict.ts'
+import { isSuccess, type Exchange } from '../support/exchange.ts'
 import { defineCase, type InteractionKit, type InteractionOutcome } from './define.ts'
 
 /**
@@ -12,7 +12,6 @@ import { defineCase, type InteractionKit, type InteractionOutcome } from './defi
 
 const FETCH_SPEC = 'Fetch-3.2' // WHATWG Fetch: the CORS protocol
 const ORIGIN = 'RFC6454-7' // the Origin header field
-const VERDICT_RANK = { pass: 0, skip: 1, warn: 2, fail: 3 } as const
 
 function preflight(kit: InteractionKit, origin: string): Promise<Exchange> {
   const { me } = kit.target
@@ -39,7 +38,7 @@ async function overAllowedOrigins(kit: InteractionKit, judge: (origin: string) =
   let worst: InteractionOutcome | undefined
   for (const origin of kit.target.cors.allowedOrigins) {
     const outcome = await judge(origin)
-    if (!worst || VERDICT_RANK[outcome.verdict] > VERDICT_RANK[worst.verdict]) worst = outcome
+    if (!worst || worse(outcome.verdict, worst.verdict)) worst = outcome
   }
   return worst!
 }
@@ -109,11 +108,7 @@ export const corsCases = [
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
       const answers = [
-        await kit.request(`preflight from ${origin}`, {
-          method: 'OPTIONS',
-          path: kit.target.me.path,
-          headers: { Origin: origin, 'Access-Control-Request-Method': kit.target.me.method, 'Access-Control-Request-Headers': 'authorization' },
-        }),
+        await preflight(kit, origin),
         await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: kit.target.me.path, as: kit.user.a, headers: { Origin: origin } }),
       ]
       for (const answer of answers) {

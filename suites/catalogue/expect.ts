@@ -1,8 +1,7 @@
 import type { Judge, JudgeContext, Judgement } from './define.ts'
-import type { Exchange } from '../support/exchange.ts'
+import { isSuccess, type Exchange } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
 
-const isSuccess = (status: number) => status >= 200 && status < 300
 
 
 export interface RejectionOptions {

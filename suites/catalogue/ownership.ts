@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose'
 import { randomUUID } from 'node:crypto'
 import { parseJson, readPath } from '../support/json.ts'
 import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
+import { worse } from '../../harness/verdict.ts'
 import { defineCase, type InteractionKit, type InteractionOutcome, type Judgement } from './define.ts'
 
 /**
@@ -171,8 +172,7 @@ export const ownershipCases = [
           : read.status === 0 ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} dropped the connection (${read.dropped})`, decisive: read }
           : isSuccess(read.status) ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} answered ${read.status}; no item has that id`, decisive: read }
           : { verdict: 'pass', reason: `every odd id answered 4xx (${ODD_IDS.length} ids)`, decisive: read }
-        const rank = { pass: 0, skip: 1, warn: 2, fail: 3 }
-        if (!worst || rank[outcome.verdict] > rank[worst.verdict]) worst = outcome
+        if (!worst || worse(outcome.verdict, worst.verdict)) worst = outcome
       }
       return worst!
     }),

@@ -19,6 +19,8 @@ export interface Exchange {
 
 export class TargetUnanswered extends Error {}
 
+export const isSuccess = (status: number) => status >= 200 && status < 300
+
 function headersOf(response: Response): Record<string, string> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))

@@ -1,10 +1,10 @@
 import type { Principal, ResourceRoutes } from '../../harness/context.ts'
 import type { Route } from '../../harness/config/routes.ts'
 import type { InteractionKit } from '../catalogue/define.ts'
-import type { Exchange } from './exchange.ts'
+import { isSuccess, type Exchange } from './exchange.ts'
 import { parseJson, readPath } from './json.ts'
 
-export const isSuccess = (status: number) => status >= 200 && status < 300
+export { isSuccess }
 
 /** A precondition of the case failed (A cannot create or read its own item): error, not a verdict. */
 export class SetupFailed extends Error {}

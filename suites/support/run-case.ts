@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { ProfileContext, RunContext } from '../../harness/context.ts'
 import { b64url } from '../../harness/jws.ts'
 import { lowerOf } from '../../harness/severity.ts'
-import type { CaseResult, Verdict } from '../../harness/verdict.ts'
+import { worse, type CaseResult } from '../../harness/verdict.ts'
 import { signUp } from '../../harness/principals/index.ts'
 import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
 import { browserKit } from './browser.ts'
@@ -44,7 +44,6 @@ async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettin
   return exchange
 }
 
-const RANK: Record<Verdict, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 }
 
 /** Runs one case against one profile and always returns a verdict (never throws). */
 export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
@@ -95,7 +94,7 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
       exchange = await exchangeFor(probe, context, run)
       targetMs += exchange.ms
       const judgement = spec.expect(exchange, { user: context.users, meId: context.target.meId })
-      if (!worst || RANK[judgement.verdict] > RANK[worst.judgement.verdict]) worst = { judgement, exchange }
+      if (!worst || worse(judgement.verdict, worst.judgement.verdict)) worst = { judgement, exchange }
     }
     if (!worst) throw new Error('the probe made no request')
     const judged = finish(worst.judgement, worst.exchange)
