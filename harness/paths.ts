@@ -1,5 +1,24 @@
+import { accessSync, constants, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The installed authconform package (suites, fixtures and the runner's files live here). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * What runs keep between them (the compiled CLI, the initialised Postgres cluster, vitest's
+ * transformed modules); AUTHCONFORM_CACHE_DIR moves it off a read-only install.
+ */
+export const CACHE_DIR = process.env.AUTHCONFORM_CACHE_DIR || path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform')
+
+/** `CACHE_DIR/name`, created if need be; undefined when it cannot be written (runs go on without). */
+export function cacheSubdir(name: string): string | undefined {
+  const dir = path.join(CACHE_DIR, name)
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK)
+    return dir
+  } catch {
+    return undefined
+  }
+}

@@ -14,7 +14,7 @@ import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, typ
 import { renderHtml } from './report/html.ts'
 import { renderJunit } from './report/junit.ts'
 import { renderSarif } from './report/sarif.ts'
-import { PACKAGE_ROOT } from './paths.ts'
+import { cacheSubdir, PACKAGE_ROOT } from './paths.ts'
 import { closeBridge, openBridge, type RunBridge } from './runner/bridge.ts'
 import { CaseCollector } from './runner/collector.ts'
 import type { CaseResult } from './verdict.ts'
@@ -78,6 +78,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
     hooks.interrupted?.(partial)
   })
   const vitestStarting = performance.now()
+  const moduleCache = cacheSubdir('vitest-modules')
   const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
   try {
     const vitest = await createVitest(
@@ -98,6 +99,8 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
         hookTimeout: 60_000,
         maxConcurrency: 8,
         passWithNoTests: true,
+        // The suites' transformed modules are kept between runs (about 0.4 s of each start).
+        ...(moduleCache && { experimental: { fsModuleCache: true, fsModuleCachePath: moduleCache } }),
       },
       { cacheDir: path.join(PACKAGE_ROOT, 'node_modules/.vite-authconform'), logLevel: 'silent' },
       { stdout: debugSink(), stderr: debugSink() },

