@@ -77,7 +77,8 @@ export interface ResourceRoutes {
  * it could not start (those cases then error with that line).
  */
 export interface BrowserContext {
-  wsEndpoint?: string
+  /** The BroadcastChannel on which the main thread loads pages in Chromium for the suites. */
+  channel?: string
   error?: string
   /** An origin no target allows, served by authconform's page server. */
   disallowedOrigin: string

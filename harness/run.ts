@@ -7,7 +7,7 @@ import { selectedProfiles } from './config/load.ts'
 import type { ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
-import type { EnvironmentEvents } from './environment/index.ts'
+import { startEnvironment, type EnvironmentEvents } from './environment/index.ts'
 import { AuthconformError, EXIT } from './errors.ts'
 import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
@@ -68,7 +68,23 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
     hooks.phase?.(name, ms)
   }
   const events = { ...hooks, phase }
-  const run: RunBridge = { config, cleanup, events, lifecycle: cases.some((c) => 'scenario' in c), browser: cases.some((c) => c.needs?.includes('browser')) }
+  const lifecycle = cases.some((c) => 'scenario' in c)
+  const browser = cases.some((c) => c.needs?.includes('browser'))
+  // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
+  // now and comes up while vitest loads; vitest's globalSetup waits for it.
+  const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser }).then(
+    (environment) => {
+      run.environment = environment
+      return { environment }
+    },
+    async (error: unknown) => {
+      run.environmentError = error
+      await cleanup.dispose()
+      throw error
+    },
+  )
+  environmentReady.catch(() => {}) // reported through vitest.start and run.environmentError
+  const run: RunBridge = { config, cleanup, events, environmentReady }
   openBridge(run)
   const collector = new CaseCollector(hooks.result)
   // SIGINT/SIGTERM mid-run: the reports asked for are written with what ran so far.

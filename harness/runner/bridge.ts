@@ -10,10 +10,8 @@ export interface RunBridge {
   config: ResolvedConfig
   cleanup: Cleanup
   events: EnvironmentEvents
-  /** Whether the keys suite runs, so each JWKS profile needs its lifecycle stack. */
-  lifecycle: boolean
-  /** Whether a selected case needs Chromium (and the issuer's sign-in page). */
-  browser: boolean
+  /** Started by run.ts before vitest; settles with the environment or its error. */
+  environmentReady: Promise<{ environment: StartedEnvironment }>
   environment?: StartedEnvironment
   environmentError?: unknown
 }

@@ -1,7 +1,6 @@
-import { afterAll, describe, inject, test } from 'vitest'
+import { describe, inject, test } from 'vitest'
 import type { CaseResult } from '../../harness/verdict.ts'
 import { selectCases } from '../catalogue/index.ts'
-import { closeBrowserConnection } from './browser.ts'
 import { runCase } from './run-case.ts'
 
 declare module 'vitest' {
@@ -22,7 +21,6 @@ export function runSuite(suite: string): void {
   // the profiles (and the other suite files) run side by side.
   const sequential = cases.some((c) => 'scenario' in c)
   const timeout = sequential ? (run.keys.windowSeconds * 2 + run.keys.stormSeconds + 60) * 1000 : undefined
-  if (cases.some((c) => c.needs?.includes('browser'))) afterAll(closeBrowserConnection)
   for (const context of run.profiles) {
     describe(context.profile, { concurrent: true }, () => {
       for (const spec of cases) {
