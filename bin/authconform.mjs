@@ -3,6 +3,8 @@
 // build of itself (bin/compiled-harness.mjs), or through tsx where that cannot be written.
 import { accessSync, constants, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { compiledHarness } from './compiled-harness.mjs'
 
 // tsx (and Postgres, and Chromium) work in the temp dir: a broken one is a one-line cause
@@ -17,7 +19,8 @@ try {
 }
 
 const compiled = await compiledHarness()
-if (!compiled) (await import('tsx/esm/api')).register()
+if (compiled) globalThis[Symbol.for('authconform.compiled-index')] = pathToFileURL(path.join(path.dirname(compiled), 'index.js')).href
+else (await import('tsx/esm/api')).register()
 const { main } = await import(compiled ?? '../harness/cli.ts')
 const code = await main(process.argv.slice(2))
 // Exit now, with our code: everything started is already stopped, and a library exit hook

@@ -35,7 +35,8 @@ function current() {
 async function build() {
   const { build } = await import('esbuild')
   const result = await build({
-    entryPoints: [ENTRY],
+    // The package entry too: a config's `import … from 'authconform'` shares the CLI's modules.
+    entryPoints: [ENTRY, path.join(ROOT, 'harness/index.ts')],
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
+import { compiledIndex, importCompiledConfig } from './compile-config.ts'
 import { PROFILES } from '../profiles.ts'
 import * as z from 'zod'
 import { configSchema, describeIssues, expectedFailureSchema, type ExpectedFailure, type ResolvedConfig, type UserConfig } from './schema.ts'
@@ -68,15 +69,12 @@ export async function importConfigFile(file: string): Promise<UserConfig> {
   if (!existsSync(file)) {
     throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `config file ${file} does not exist: pass --config <path> or create authconform.config.ts (see README)`)
   }
-  const selfResolveOff = resolveAuthconformToSelf()
-  // tsx compiles the user's TypeScript config (and the package's own entry it imports) without
-  // a build step; its hooks are scoped to this import and switched off after it.
-  const { register: registerTsx } = await import('tsx/esm/api')
-  const tsx = registerTsx({ namespace: `authconform-config-${randomUUID()}` })
   try {
-    const mod: { default?: unknown } = await tsx.import(pathToFileURL(file).href, import.meta.url)
+    // Run from its build, the CLI compiles the config with esbuild; otherwise tsx loads it.
+    const index = compiledIndex()
+    const mod = (index && (await importCompiledConfig(file, index))) || (await importWithTsx(file))
     let config = mod.default as { default?: unknown } | undefined
-    // tsx may wrap a CommonJS-style default once more.
+    // A CommonJS-style default may come wrapped once more.
     if (config && typeof config === 'object' && 'default' in config && !('target' in config)) config = config.default as typeof config
     if (config === undefined) {
       throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} has no default export: write \`export default defineConfig({ target: … })\``)
@@ -85,6 +83,16 @@ export async function importConfigFile(file: string): Promise<UserConfig> {
   } catch (error) {
     if (error instanceof AuthconformError) throw error
     throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} could not be loaded: ${errorMessage(error).split('\n')[0]}`, { cause: error })
+  }
+}
+
+/** tsx compiles the user's TypeScript config without a build step; its hooks are scoped to this import and switched off after it. */
+async function importWithTsx(file: string): Promise<{ default?: unknown }> {
+  const selfResolveOff = resolveAuthconformToSelf()
+  const { register: registerTsx } = await import('tsx/esm/api')
+  const tsx = registerTsx({ namespace: `authconform-config-${randomUUID()}` })
+  try {
+    return await tsx.import(pathToFileURL(file).href, import.meta.url)
   } finally {
     selfResolveOff()
     await tsx.unregister()

@@ -1,7 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, expect, test } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { afterAll, describe, expect, test } from 'vitest'
+import { importCompiledConfig } from '../../harness/config/compile-config.ts'
+import { CACHE_DIR } from '../../harness/paths.ts'
 import { runCli } from '../support/cli.ts'
 
 /** The CLI runs from an esbuild build of itself, remade whenever a source changes. */
@@ -46,4 +49,36 @@ test('with no writable cache the CLI still runs, through tsx', async () => {
   const listed = await runCli(['explain', 'claims/exp-missing'], { env: { AUTHCONFORM_CACHE_DIR: unwritable } })
   expect(listed.code, listed.stderr).toBe(0)
   expect(listed.stdout).toContain('claims/exp-missing')
+})
+
+describe('a config file, compiled by esbuild when the CLI runs from its build', () => {
+  const configs = mkdtempSync(path.join(os.tmpdir(), 'authconform-config-'))
+  afterAll(() => rmSync(configs, { recursive: true, force: true }))
+  const index = async () => {
+    const { compiledHarness } = await import('../../bin/compiled-harness.mjs')
+    return pathToFileURL(path.join(path.dirname((await compiledHarness())!), 'index.js')).href
+  }
+
+  test("outside the package: imports 'authconform' and local TypeScript, and knows where it lives", async () => {
+    writeFileSync(path.join(configs, 'routes.ts'), "export const me: string = 'GET /api/whoami'\n")
+    const file = path.join(configs, 'authconform.config.ts')
+    writeFileSync(
+      file,
+      [
+        "import { defineConfig } from 'authconform'",
+        "import { me } from './routes.ts'",
+        "export default defineConfig({ target: { url: 'http://127.0.0.1:1', routes: { me } }, here: __dirname, url: import.meta.url } as never)",
+      ].join('\n'),
+    )
+    const loaded = await importCompiledConfig(file, await index())
+    expect(loaded?.default).toEqual({ target: { url: 'http://127.0.0.1:1', routes: { me: 'GET /api/whoami' } }, here: configs, url: pathToFileURL(file).href })
+    // Imported and deleted: nothing piles up in the cache.
+    expect(readdirSync(path.join(CACHE_DIR, 'configs'))).toEqual([])
+  })
+
+  test('a syntax error names the file, line and column', async () => {
+    const file = path.join(configs, 'broken.config.ts')
+    writeFileSync(file, 'export default { target: \n')
+    await expect(importCompiledConfig(file, await index())).rejects.toThrow(/^broken\.config\.ts:2:1: Unexpected end of file/)
+  })
 })
