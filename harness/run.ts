@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { createVitest } from 'vitest/node'
 import { CATALOGUE, findCase, selectCases, validateSelection } from '../suites/catalogue/index.ts'
 import { selectedProfiles } from './config/load.ts'
 import type { ResolvedConfig } from './config/schema.ts'
@@ -97,6 +96,8 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   const moduleCache = cacheSubdir('vitest-modules')
   const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
   try {
+    // Loaded now, while the environment's processes start.
+    const { createVitest } = await import('vitest/node')
     const vitest = await createVitest(
       'test',
       {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { BroadcastChannel } from 'node:worker_threads'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext as PlaywrightContext, Page } from 'playwright-core'
 import type { BrowserContext } from '../context.ts'
 import { createDebug } from '../debug.ts'
 import { errorMessage } from '../errors.ts'
@@ -13,9 +13,11 @@ const debug = createDebug('browser')
 
 /** Debian's Chromium; never a downloaded browser. AUTHCONFORM_CHROMIUM points elsewhere. */
 export const chromiumPath = () => process.env.AUTHCONFORM_CHROMIUM || '/usr/bin/chromium'
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+// --process-per-site: the origin probes' pages (one shared context) share a renderer per site
+// instead of starting one each, most of Chromium's CPU in a run.
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--process-per-site']
 const DISALLOWED_HOST = 'disallowed.authconform.test'
-/** Pages open at once: each is a renderer process (~100 MB), and five profiles' cases would open fifteen. */
+/** Sign-in sessions at work at once: each is a renderer process (~100 MB). */
 const MAX_OPEN_PAGES = 3
 
 /**
@@ -49,49 +51,79 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
     return { ...context, error: `Chromium at ${executablePath} did not start: ${errorMessage(error).split('\n')[0]} (apt-get install --reinstall chromium)` }
   }
   cleanup.defer('chromium', () => browser.close())
+  const pages = new PageKeeper(browser)
   // Chromium's first page costs most (its profile, the first renderer): paid now, while
   // Postgres and the issuers start, rather than by the first browser case.
-  await inPage(browser, `${servers.disallowedOrigin}${PAGES_PATH}/page`, 10_000, async () => {}).catch((error) => debug('warm-up page failed', errorMessage(error)))
+  await pages.inPage(`${servers.disallowedOrigin}${PAGES_PATH}/page`, 'shared', 10_000, async () => {}).catch((error) => debug('warm-up page failed', errorMessage(error)))
   const channel = `authconform-browser-${randomBytes(8).toString('hex')}`
-  cleanup.defer('browser service', serveBrowser(browser, channel))
+  cleanup.defer('browser service', serveBrowser(pages, channel))
   debug(`chromium ${browser.version()} serving ${channel}`)
   return { ...context, channel }
 }
 
-let openPages = 0
-const waiting: (() => void)[] = []
+/**
+ * The pages the cases load. An origin probe ('shared') only needs a page at that origin: it
+ * runs in the one shared context, in a page already there when one is idle (no cookies are
+ * involved: its fetch sends none cross-origin). A sign-in runs in its profile's session
+ * ('session:<key>'): a context of its own, since the issuers' cookies on 127.0.0.1 are not
+ * kept apart by port, whose requests take turns so one sign-in never lands in another's midst.
+ */
+class PageKeeper {
+  private openPages = 0
+  private readonly waiting: (() => void)[] = []
+  private readonly contexts = new Map<string, Promise<PlaywrightContext>>()
+  private readonly turns = new Map<string, Promise<unknown>>()
+  private readonly idle = new Map<string, Page[]>()
 
-async function withPageSlot<R>(work: () => Promise<R>): Promise<R> {
-  if (openPages >= MAX_OPEN_PAGES) await new Promise<void>((resolve) => waiting.push(resolve))
-  else openPages++
-  try {
-    return await work()
-  } finally {
-    // Hand the slot straight to the next in line, or free it.
-    const next = waiting.shift()
-    if (next) next()
-    else openPages--
+  constructor(private readonly browser: Browser) {}
+
+  inPage<R>(url: string, isolation: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
+    if (isolation === 'shared') return this.inKeptPage(isolation, url, timeoutMs, work)
+    // A new session context is a renderer process of its own: those are what the slots limit.
+    const turn = (this.turns.get(isolation) ?? Promise.resolve()).then(() => this.withSlot(() => this.inKeptPage(isolation, url, timeoutMs, work)))
+    this.turns.set(isolation, turn.catch(() => {}))
+    return turn
+  }
+
+  /** A page of context `name` at `url`: an idle one, or a new one, kept idle afterwards. */
+  private async inKeptPage<R>(name: string, url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
+    if (!this.contexts.has(name)) this.contexts.set(name, this.browser.newContext())
+    const key = `${name} ${url}`
+    const page = this.idle.get(key)?.pop() ?? (await open(await this.contexts.get(name)!, url, timeoutMs))
+    try {
+      const result = await work(page)
+      this.idle.set(key, [...(this.idle.get(key) ?? []), page])
+      return result
+    } catch (error) {
+      await page.close().catch(() => {})
+      throw error
+    }
+  }
+
+  private async withSlot<R>(work: () => Promise<R>): Promise<R> {
+    if (this.openPages >= MAX_OPEN_PAGES) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    else this.openPages++
+    try {
+      return await work()
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.openPages--
+    }
   }
 }
 
-/** `work` in a page loaded from `url`, in a context of its own (no cookies, no storage). */
-function inPage<R>(browser: Browser, url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
-  return withPageSlot(async () => {
-    const context = await browser.newContext()
-    try {
-      const page = await context.newPage()
-      page.setDefaultTimeout(timeoutMs)
-      const response = await page.goto(url)
-      if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
-      return await work(page)
-    } finally {
-      await context.close()
-    }
-  })
+async function open(context: PlaywrightContext, url: string, timeoutMs: number): Promise<Page> {
+  const page = await context.newPage()
+  page.setDefaultTimeout(timeoutMs)
+  const response = await page.goto(url)
+  if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
+  return page
 }
 
 /** Answers the page requests of every worker thread; returns what stops it. */
-function serveBrowser(browser: Browser, name: string): () => void {
+function serveBrowser(pages: PageKeeper, name: string): () => void {
   const channel = new BroadcastChannel(name)
   channel.unref()
   channel.onmessage = async (event) => {
@@ -100,7 +132,7 @@ function serveBrowser(browser: Browser, name: string): () => void {
     let reply: PageReply
     try {
       // The script is a function of the catalogue, sent as its source: called with its argument here.
-      const value = await inPage(browser, request.url, request.timeoutMs, (page) => page.evaluate(`(${request.script})(${JSON.stringify(request.arg)})`))
+      const value = await pages.inPage(request.url, request.isolation, request.timeoutMs, (page) => page.evaluate(`(${request.script})(${JSON.stringify(request.arg)})`))
       reply = { id: request.id, value }
     } catch (error) {
       reply = { id: request.id, error: errorMessage(error).split('\n')[0]! }

@@ -12,8 +12,7 @@ import { startAttacker, type StartedAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
 import { buildAuthClientBundle } from './pages.ts'
 import { hostNetworking } from './containers.ts'
-import { preloadIssuerModules, startIssuer, type IssuerOptions } from './issuer.ts'
-import { issuerImage, startIssuerContainer } from './issuer-container.ts'
+import type { IssuerOptions } from './issuer.ts'
 import { assessSecret } from '../secret-strength.ts'
 import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
@@ -60,13 +59,15 @@ export async function startEnvironment(
     timed(events, 'postgres', async () => cleanup.use('postgres', await startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl }))),
     startAttacker().then((started) => cleanup.use('attacker server', started)),
     options.browser ? timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
-    preloadIssuerModules(),
+    // Better Auth loads while Postgres starts, not before it.
+    import('./issuer.ts').then(({ preloadIssuerModules }) => preloadIssuerModules()),
   ]) as [StartedPostgres, StartedAttacker, BrowserContext | undefined]
   events.runtime?.(postgres.kind, postgres.reason)
 
   // The docker runtime runs the issuer as a container too, where containers share the host's network.
   const issuerRuntime = postgres.kind === 'docker' && hostNetworking() ? 'container' : 'in-process'
   if (issuerRuntime === 'container') {
+    const { issuerImage } = await import('./issuer-container.ts')
     const image = await timed(events, 'issuer image', issuerImage)
     events.runtime?.('docker', `issuer: container ${image} on the host network`)
   }
@@ -113,7 +114,9 @@ async function startStack(
   const issuer = cleanup.use(
     `issuer ${label}`,
     await timed(events, `issuer ${label}`, () =>
-      (issuerRuntime === 'container' ? (o: IssuerOptions) => startIssuerContainer({ ...o, browserPages: Boolean(clientScript) }) : startIssuer)({
+      (issuerRuntime === 'container'
+        ? async (o: IssuerOptions) => (await import('./issuer-container.ts')).startIssuerContainer({ ...o, browserPages: Boolean(clientScript) })
+        : async (o: IssuerOptions) => (await import('./issuer.ts')).startIssuer(o))({
         profile,
         databaseUrl,
         // Only the main issuer can live on a fixed port a running target was configured with.

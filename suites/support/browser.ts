@@ -5,15 +5,15 @@ import type { BrowserKit, PageFetch } from '../catalogue/define.ts'
 import type { Exchange } from './exchange.ts'
 
 /**
- * The run's Chromium, seen from one case. Each page load happens in the main thread, in a
- * fresh browser context; a page's only job is its origin, and the fetch inside it is what
- * CORS governs.
+ * The run's Chromium, seen from one case; the pages live in the main thread. For fetchFrom a
+ * page's only job is its origin, and the fetch inside it is what CORS governs; evaluateAt runs
+ * in the profile's browser session (the sign-in flow's cookies).
  */
 export function browserKit(browser: BrowserContext | undefined, issuer: ProfileContext['issuer'], timeoutMs: number): BrowserKit {
-  const inPage = <A, R>(url: string, script: (arg: A) => Promise<R>, arg: A): Promise<R> => {
+  const inPage = <A, R>(url: string, isolation: 'shared' | `session:${string}`, script: (arg: A) => Promise<R>, arg: A): Promise<R> => {
     if (!browser) throw new Error('this case needs Chromium, which the run did not start')
     if (browser.error) throw new Error(browser.error)
-    return requestPage(browser.channel!, url, script, arg, timeoutMs)
+    return requestPage(browser.channel!, url, isolation, script, arg, timeoutMs)
   }
   const pageAt = (origin: string) => {
     if (origin === new URL(issuer.baseURL).origin) return `${issuer.pagesURL}/page`
@@ -27,9 +27,11 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
     fetchFrom: async (origin, url, init) =>
       inPage(
         pageAt(origin),
+        'shared',
         async ({ origin, url, init }): Promise<PageFetch> => {
           try {
-            const response = await fetch(url, init)
+            // no-store: a page may serve several probes; each must reach the target.
+            const response = await fetch(url, { ...init, cache: 'no-store' })
             return { origin, readable: true, status: response.status, body: (await response.text()).slice(0, 200) }
           } catch (error) {
             return { origin, readable: false, error: String(error) }
@@ -37,7 +39,8 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
         },
         { origin, url, init },
       ),
-    evaluateAt: async (url, script, arg) => inPage(url, script, arg),
+    // The profile's own browser session: its issuer's cookies, kept apart from the other profiles'.
+    evaluateAt: async (url, script, arg) => inPage(url, `session:${issuer.baseURL}`, script, arg),
   }
 }
 
