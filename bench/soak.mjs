@@ -83,6 +83,8 @@ function measure() {
     tempDirs: temp.filter((name) => !name.startsWith('authconform-pg-')),
     pgDirs: temp.filter((name) => name.startsWith('authconform-pg-')),
     oursListening: ours.flatMap(socketInodes).filter((inode) => listening.has(inode)).length,
+    // Compiled configs are imported and deleted at once: none may pile up in the cache.
+    cachedConfigs: (() => { try { return readdirSync(path.join(repo, 'node_modules/.cache/authconform/configs')).length } catch { return 0 } })(),
     machineListening: listening.size,
   }
 }
@@ -98,9 +100,9 @@ function once() {
   })
 }
 
-const columns = ['run', 'exit', 'secs', 'procs ours', 'procs machine', 'fds machine', 'tmp dirs', 'pg dirs', 'listen ours', 'listen 127.0.0.1 machine']
+const columns = ['run', 'exit', 'secs', 'procs ours', 'procs machine', 'fds machine', 'tmp dirs', 'pg dirs', 'cached configs', 'listen ours', 'listen 127.0.0.1 machine']
 const row = (cells) => console.log(cells.map((cell, i) => String(cell).padStart(Math.max(columns[i].length, 4))).join('  '))
-const cells = (label, m, run) => [label, run?.code ?? '-', run ? (run.ms / 1000).toFixed(1) : '-', m.oursProcesses.length, m.machineProcesses, m.machineFds, m.tempDirs.length, m.pgDirs.length, m.oursListening, m.machineListening]
+const cells = (label, m, run) => [label, run?.code ?? '-', run ? (run.ms / 1000).toFixed(1) : '-', m.oursProcesses.length, m.machineProcesses, m.machineFds, m.tempDirs.length, m.pgDirs.length, m.cachedConfigs, m.oursListening, m.machineListening]
 
 console.log(`soak: ${runs} × node ${path.relative(repo, args[0])} ${args.slice(1).join(' ')}  (TMPDIR ${tmpdir})`)
 row(columns)
@@ -121,11 +123,12 @@ compare('processes of the runs', baseline.oursProcesses.length, last.oursProcess
 compare('temp dirs', baseline.tempDirs.length, last.tempDirs.length, last.tempDirs)
 compare('Postgres data dirs', baseline.pgDirs.length, last.pgDirs.length, last.pgDirs)
 compare('listening sockets of the runs', baseline.oursListening, last.oursListening)
+compare('compiled configs in the cache', baseline.cachedConfigs, last.cachedConfigs)
 const machine = `machine-wide, other users included: processes ${baseline.machineProcesses} → ${last.machineProcesses}, fds ${baseline.machineFds} → ${last.machineFds}, listening on 127.0.0.1 ${baseline.machineListening} → ${last.machineListening}`
 for (const failure of failedRuns) console.log(failure)
 if (grew.length === 0) {
   rmSync(tmpdir, { recursive: true, force: true })
-  console.log(`returned to baseline after ${runs} runs: no process, temp dir, Postgres data dir or listening socket of the runs left (${machine})`)
+  console.log(`returned to baseline after ${runs} runs: no process, temp dir, Postgres data dir, cached config or listening socket of the runs left (${machine})`)
 } else {
   console.log(`grew after ${runs} runs: ${grew.join('; ')} — kept ${tmpdir} for a look (${machine})`)
   process.exitCode = 1
