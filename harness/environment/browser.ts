@@ -87,7 +87,11 @@ class PageKeeper {
 
   /** A page of context `name` at `url`: an idle one, or a new one, kept idle afterwards. */
   private async inKeptPage<R>(name: string, url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
-    if (!this.contexts.has(name)) this.contexts.set(name, this.browser.newContext())
+    if (!this.contexts.has(name)) {
+      const context = this.browser.newContext()
+      context.catch(() => this.contexts.delete(name)) // the next request tries again
+      this.contexts.set(name, context)
+    }
     const key = `${name} ${url}`
     const page = this.idle.get(key)?.pop() ?? (await open(await this.contexts.get(name)!, url, timeoutMs))
     try {
@@ -116,10 +120,15 @@ class PageKeeper {
 
 async function open(context: PlaywrightContext, url: string, timeoutMs: number): Promise<Page> {
   const page = await context.newPage()
-  page.setDefaultTimeout(timeoutMs)
-  const response = await page.goto(url)
-  if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
-  return page
+  try {
+    page.setDefaultTimeout(timeoutMs)
+    const response = await page.goto(url)
+    if (!response?.ok()) throw new Error(`Chromium could not load ${url}: ${response ? response.status() : 'no answer'}`)
+    return page
+  } catch (error) {
+    await page.close().catch(() => {})
+    throw error
+  }
 }
 
 /** Answers the page requests of every worker thread; returns what stops it. */
