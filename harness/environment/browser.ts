@@ -135,6 +135,8 @@ async function open(context: PlaywrightContext, url: string, timeoutMs: number):
 function serveBrowser(pages: PageKeeper, name: string): () => void {
   const channel = new BroadcastChannel(name)
   channel.unref()
+  // A page load still under way when the run stops ends after the channel is closed.
+  let serving = true
   channel.onmessage = async (event) => {
     const request: unknown = event.data
     if (!isPageRequest(request)) return
@@ -146,7 +148,10 @@ function serveBrowser(pages: PageKeeper, name: string): () => void {
     } catch (error) {
       reply = { id: request.id, error: errorMessage(error).split('\n')[0]! }
     }
-    channel.postMessage(reply)
+    if (serving) channel.postMessage(reply)
   }
-  return () => channel.close()
+  return () => {
+    serving = false
+    channel.close()
+  }
 }

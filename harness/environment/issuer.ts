@@ -111,7 +111,16 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end()
   // The frontend's pages live next to /api/auth, as in the Next.js app the issuer stands for.
   const pages = pageHandler(options.clientScript)
-  const server = http.createServer((req, res) => pages(req, res) || handler(req, res))
+  // Requests in Better Auth's hands when the issuer stops finish first: ending the database
+  // pool under them makes Better Auth print its errors (with stacks) to stderr.
+  const inFlight = new Set<Promise<unknown>>()
+  const server = http.createServer((req, res) => {
+    if (pages(req, res)) return
+    const handling: Promise<unknown> = Promise.resolve(handler(req, res) as unknown)
+      .catch(() => {})
+      .finally(() => inFlight.delete(handling))
+    inFlight.add(handling)
+  })
   let port: number
   try {
     port = await listen(server, options.port)
@@ -123,8 +132,10 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   // An idle client whose server went away emits 'error'; unhandled, that would kill the run.
   pool.on('error', (error) => debug(`idle database client: ${errorMessage(error)}`))
   const close = async () => {
+    const closed = new Promise((resolve) => server.close(resolve))
     server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
+    await closed
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
     await pool.end().catch(() => {})
   }
 

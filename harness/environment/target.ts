@@ -38,19 +38,37 @@ export function targetEnv(issuer: IssuerCoordinates, port?: number): Record<stri
 
 export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
-  if (target.image) return startImageTarget(target, issuer)
-  return startCommandTarget(target, issuer)
+  if (target.image) return onAFreePort((port) => startImageTarget(target, issuer, port))
+  return onAFreePort((port) => startCommandTarget(target, issuer, port))
+}
+
+const PORT_TAKEN = /address already in use|EADDRINUSE/i
+
+/**
+ * The port is free when picked, but another process may bind it before the target does (CI
+ * runners run many things at once). A target that exits saying so gets another port; twice more.
+ */
+async function onAFreePort(start: (port: number) => Promise<StartedTarget>): Promise<StartedTarget> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort())
+    } catch (error) {
+      const details = error instanceof AuthconformError ? error.details : undefined
+      const portTaken = error instanceof AuthconformError && error.code === 'ERR_TARGET_START' && details?.some((line) => PORT_TAKEN.test(line))
+      if (!portTaken || attempt === 3) throw error
+      debug(`the target's port was taken before it could bind; trying another (attempt ${attempt + 1})`)
+    }
+  }
 }
 
 /**
  * A backend shipped as an image: started on the host's network with the issuer's env and a
  * PORT it must listen on, probed like a command target, its logs shown if it never gets ready.
  */
-async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number): Promise<StartedTarget> {
   if (!hostNetworking()) {
     throw new AuthconformError('ERR_TARGET_START', `target.image needs host networking (Linux Docker); set AUTHCONFORM_DOCKER_NETWORK=host or run the image yourself and give target.url`)
   }
-  const port = await freePort()
   const container = await startHostContainer({
     image: target.image!,
     name: `target ${issuer.profile}`,
@@ -112,11 +130,10 @@ function commandNotFoundHint(lines: string[]): string {
   return ''
 }
 
-async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number): Promise<StartedTarget> {
   if (!existsSync(target.cwd!)) {
     throw new AuthconformError('ERR_TARGET_START', `target.cwd ${target.cwd} does not exist: fix target.cwd (relative paths are from the config file)`)
   }
-  const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
   const env = { ...process.env, ...target.env, ...targetEnv(issuer, port) }
   const command = target.command!.replace(/\$\{?PORT\}?/g, String(port))

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -79,6 +79,19 @@ describe('a target that fails during the run', () => {
     for (const c of errors) expect(c.reason).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/me: no answer within 1500 ms$/)
     for (const c of document.cases.filter((r) => r.verdict !== 'error')) expect(c.verdict, `${c.id}: ${c.reason}`).toBe('pass')
     expect(lastLine(run.stdout)).toBe(`${document.cases.length - 2} passed, 0 failed, 0 warned, 0 skipped, 2 errored`)
+  })
+})
+
+describe('a target whose port another process takes first', () => {
+  test('exits with EADDRINUSE: the harness starts it again on another port, and the run goes on', async () => {
+    const marker = path.join(dir, 'port-taken-once')
+    const config = writeConfig({ target: faultyTarget(`port-taken-once=${marker}`) })
+    const run = await runCli(['run', '--config', config, '--suite', 'baseline', '--profile', 'EdDSA', '--runtime', 'embedded'], { env: { DEBUG: 'authconform:target' } })
+    expect(existsSync(marker), 'the first start met a taken port').toBe(true)
+    expect(run.stderr).toMatch(/EADDRINUSE/)
+    expect(run.stderr).toMatch(/the target's port was taken before it could bind; trying another \(attempt 2\)/)
+    expect(run.code, run.stderr).toBe(0)
+    expect(lastLine(run.stdout)).toBe('7 passed, 0 failed, 0 warned, 0 skipped, 0 errored')
   })
 })
 
