@@ -172,7 +172,10 @@ async function startHostNetworkContainer(image: string, runtimeDescription: stri
   const container = await startHostContainer({
     image,
     name: 'postgres',
-    env: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port) },
+    // On the host's network every local user can reach it: listen on 127.0.0.1 only, and ask
+    // for the password there too (the official image's initdb trusts 127.0.0.1).
+    env: { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port), POSTGRES_INITDB_ARGS: '--auth-host=scram-sha-256' },
+    command: ['-c', 'listen_addresses=127.0.0.1'],
     ready: /database system is ready to accept connections/,
     readyTimes: 2,
     timeoutMs: 120_000,
