@@ -84,7 +84,7 @@ function measure() {
     pgDirs: temp.filter((name) => name.startsWith('authconform-pg-')),
     oursListening: ours.flatMap(socketInodes).filter((inode) => listening.has(inode)).length,
     // Compiled configs are imported and deleted at once: none may pile up in the cache.
-    cachedConfigs: (() => { try { return readdirSync(path.join(repo, 'node_modules/.cache/authconform/configs')).length } catch { return 0 } })(),
+    cachedConfigs: (() => { try { return readdirSync(path.join(process.env.AUTHCONFORM_CACHE_DIR || path.join(repo, 'node_modules/.cache/authconform'), 'configs')).length } catch { return 0 } })(),
     machineListening: listening.size,
   }
 }

@@ -111,12 +111,15 @@ async function startStack(
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
+  // Loaded on first use: Better Auth's modules (or the container client) only when a run needs them.
+  const startIssuer = async (options: IssuerOptions) =>
+    issuerRuntime === 'container'
+      ? (await import('./issuer-container.ts')).startIssuerContainer({ ...options, browserPages: Boolean(clientScript) })
+      : (await import('./issuer.ts')).startIssuer(options)
   const issuer = cleanup.use(
     `issuer ${label}`,
     await timed(events, `issuer ${label}`, () =>
-      (issuerRuntime === 'container'
-        ? async (o: IssuerOptions) => (await import('./issuer-container.ts')).startIssuerContainer({ ...o, browserPages: Boolean(clientScript) })
-        : async (o: IssuerOptions) => (await import('./issuer.ts')).startIssuer(o))({
+      startIssuer({
         profile,
         databaseUrl,
         // Only the main issuer can live on a fixed port a running target was configured with.

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import os from 'node:os'
@@ -9,7 +8,7 @@ import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { CACHE_DIR, PACKAGE_ROOT } from '../paths.ts'
-import { hostNetworking, prepareTestcontainers, removeTestcontainersLock, startHostContainer } from './containers.ts'
+import { hostNetworking, probeContainerRuntime, removeTestcontainersLock, startHostContainer } from './containers.ts'
 import { freePort } from './ports.ts'
 
 const debug = createDebug('postgres')
@@ -42,39 +41,6 @@ export async function startPostgres(options: PostgresOptions): Promise<StartedPo
     throw new AuthconformError('ERR_NO_CONTAINER_RUNTIME', `--runtime docker: no container runtime answered (${runtime.description}): start Docker or set DOCKER_HOST, or use --runtime embedded`)
   }
   return startEmbedded(`no container runtime answered (${runtime.description})`)
-}
-
-/**
- * Where Testcontainers looks for a runtime (its strategies: DOCKER_HOST, ~/.testcontainers.properties,
- * the root and rootless Docker sockets, Windows' named pipe). With none of them there, its probe
- * can only fail, and loading it to find out costs about 0.3 s of every embedded run.
- */
-function mayHaveContainerRuntime(): boolean {
-  if (process.env.DOCKER_HOST || process.platform === 'win32') return true
-  const home = os.homedir()
-  const places = [
-    path.join(home, '.testcontainers.properties'),
-    '/var/run/docker.sock',
-    process.env.XDG_RUNTIME_DIR && path.join(process.env.XDG_RUNTIME_DIR, 'docker.sock'),
-    path.join(home, '.docker/run/docker.sock'),
-    path.join(home, '.docker/desktop/docker.sock'),
-    `/run/user/${os.userInfo().uid}/docker.sock`,
-  ]
-  return places.some((place) => place && existsSync(place))
-}
-
-async function probeContainerRuntime(): Promise<{ ok: boolean; description: string }> {
-  const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'DOCKER_HOST unset, no /var/run/docker.sock'
-  if (!mayHaveContainerRuntime()) return { ok: false, description: `no container runtime found: ${where}` }
-  prepareTestcontainers()
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers')
-    const client = await getContainerRuntimeClient()
-    return { ok: true, description: `${client.info.containerRuntime.host} answered` }
-  } catch (error) {
-    debug('container runtime probe failed', errorMessage(error))
-    return { ok: false, description: `no container runtime found: ${where}` }
-  }
 }
 
 /** Collects the last lines a process logged, so a failure can show them in its one-line cause. */
