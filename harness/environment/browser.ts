@@ -13,12 +13,10 @@ const debug = createDebug('browser')
 
 /** Debian's Chromium; never a downloaded browser. AUTHCONFORM_CHROMIUM points elsewhere. */
 export const chromiumPath = () => process.env.AUTHCONFORM_CHROMIUM || '/usr/bin/chromium'
-// --process-per-site: the origin probes' pages (one shared context) share a renderer per site
-// instead of starting one each, most of Chromium's CPU in a run.
+// --process-per-site: pages of one site share a renderer instead of starting one each, most
+// of Chromium's CPU in a run.
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--process-per-site']
 const DISALLOWED_HOST = 'disallowed.authconform.test'
-/** Sign-in sessions at work at once: each is a renderer process (~100 MB). */
-const MAX_OPEN_PAGES = 3
 
 /**
  * One Chromium for the whole run, plus the page servers for the configured frontend origins.
@@ -62,58 +60,41 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
 }
 
 /**
- * The pages the cases load. An origin probe ('shared') only needs a page at that origin: it
- * runs in the one shared context, in a page already there when one is idle (no cookies are
- * involved: its fetch sends none cross-origin). A sign-in runs in its profile's session
- * ('session:<key>'): a context of its own, since the issuers' cookies on 127.0.0.1 are not
- * kept apart by port, whose requests take turns so one sign-in never lands in another's midst.
+ * The pages the cases load, all in one browser context: each context costs a renderer process
+ * of its own (about 0.65 s of CPU to start), while pages of one site share a renderer. An
+ * origin probe ('shared') only needs a page at that origin, and takes an idle one when there
+ * is one. A sign-in ('session:<key>', one key per issuer) keeps its cookies, which the issuers'
+ * own cookie prefixes keep apart on 127.0.0.1, and its requests take turns so that one sign-in
+ * never lands in the midst of another.
  */
 class PageKeeper {
-  private openPages = 0
-  private readonly waiting: (() => void)[] = []
-  private readonly contexts = new Map<string, Promise<PlaywrightContext>>()
+  private context?: Promise<PlaywrightContext>
   private readonly turns = new Map<string, Promise<unknown>>()
   private readonly idle = new Map<string, Page[]>()
 
   constructor(private readonly browser: Browser) {}
 
   inPage<R>(url: string, isolation: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
-    if (isolation === 'shared') return this.inKeptPage(isolation, url, timeoutMs, work)
-    // A new session context is a renderer process of its own: those are what the slots limit.
-    const turn = (this.turns.get(isolation) ?? Promise.resolve()).then(() => this.withSlot(() => this.inKeptPage(isolation, url, timeoutMs, work)))
+    if (isolation === 'shared') return this.inKeptPage(url, timeoutMs, work)
+    const turn = (this.turns.get(isolation) ?? Promise.resolve()).then(() => this.inKeptPage(url, timeoutMs, work))
     this.turns.set(isolation, turn.catch(() => {}))
     return turn
   }
 
-  /** A page of context `name` at `url`: an idle one, or a new one, kept idle afterwards. */
-  private async inKeptPage<R>(name: string, url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
-    if (!this.contexts.has(name)) {
-      const context = this.browser.newContext()
-      context.catch(() => this.contexts.delete(name)) // the next request tries again
-      this.contexts.set(name, context)
+  /** A page at `url`: an idle one, or a new one, kept idle afterwards. */
+  private async inKeptPage<R>(url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
+    if (!this.context) {
+      this.context = this.browser.newContext()
+      this.context.catch(() => (this.context = undefined)) // the next request tries again
     }
-    const key = `${name} ${url}`
-    const page = this.idle.get(key)?.pop() ?? (await open(await this.contexts.get(name)!, url, timeoutMs))
+    const page = this.idle.get(url)?.pop() ?? (await open(await this.context, url, timeoutMs))
     try {
       const result = await work(page)
-      this.idle.set(key, [...(this.idle.get(key) ?? []), page])
+      this.idle.set(url, [...(this.idle.get(url) ?? []), page])
       return result
     } catch (error) {
       await page.close().catch(() => {})
       throw error
-    }
-  }
-
-  private async withSlot<R>(work: () => Promise<R>): Promise<R> {
-    if (this.openPages >= MAX_OPEN_PAGES) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    else this.openPages++
-    try {
-      return await work()
-    } finally {
-      // Hand the slot straight to the next in line, or free it.
-      const next = this.waiting.shift()
-      if (next) next()
-      else this.openPages--
     }
   }
 }

@@ -131,6 +131,8 @@ async function startStack(
         rotationSeconds: config.issuer.rotationSeconds,
         gracePeriodSeconds: config.issuer.gracePeriodSeconds,
         clientScript,
+        // Its own cookie names: the browser's sign-ins to every issuer share one context.
+        cookiePrefix: `better-auth-${profile.toLowerCase()}${role === 'main' ? '' : '-keys'}`,
         // A configured frontend origin signs users in through the page server's proxy.
         trustedOrigins: config.target.cors?.allowedOrigins,
       }),

@@ -39,6 +39,7 @@ export async function startIssuerContainer(options: IssuerOptions & { browserPag
       ...(options.browserPages && { AUTHCONFORM_BROWSER_PAGES: '1' }),
       ...(options.rotationSeconds && { AUTHCONFORM_ROTATION_SECONDS: String(options.rotationSeconds) }),
       ...(options.gracePeriodSeconds && { AUTHCONFORM_GRACE_PERIOD_SECONDS: String(options.gracePeriodSeconds) }),
+      ...(options.cookiePrefix && { AUTHCONFORM_COOKIE_PREFIX: options.cookiePrefix }),
       BETTER_AUTH_SECRET: secret,
       AUTHCONFORM_CONTROL_KEY: controlKey,
     },

@@ -42,6 +42,7 @@ const envSchema = z.object({
     .transform((flag) => flag === '1' || flag === 'true')
     .default(false),
   AUTHCONFORM_ROTATION_SECONDS: seconds.optional(),
+  AUTHCONFORM_COOKIE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, _ or -').optional(),
   AUTHCONFORM_GRACE_PERIOD_SECONDS: seconds.optional(),
 })
 
@@ -77,6 +78,7 @@ function issuerOptions(env: IssuerEnv, clientScript?: string): IssuerOptions {
     trustedOrigins: env.AUTHCONFORM_TRUSTED_ORIGINS,
     rotationSeconds: env.AUTHCONFORM_ROTATION_SECONDS,
     gracePeriodSeconds: env.AUTHCONFORM_GRACE_PERIOD_SECONDS,
+    cookiePrefix: env.AUTHCONFORM_COOKIE_PREFIX,
     clientScript,
   }
 }

@@ -32,6 +32,11 @@ export interface IssuerOptions {
   rotationSeconds?: number
   /** How long a rotated-out key stays published (Better Auth's default: 30 days). */
   gracePeriodSeconds?: number
+  /**
+   * Better Auth's cookie name prefix (default `better-auth`). A run gives each issuer its own:
+   * cookies on 127.0.0.1 are not kept apart by port, and one Chromium context signs in to all.
+   */
+  cookiePrefix?: string
   /** The Better Auth client bundle: when given, the issuer serves the browser sign-in page. */
   clientScript?: string
 }
@@ -164,6 +169,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
     // The signed session_data cookie (HS256 with the secret) exists so attacks can replay it.
     session: { cookieCache: { enabled: true, strategy: 'jwt', maxAge: 300 } },
     telemetry: { enabled: false },
+    ...(options.cookiePrefix && { advanced: { cookiePrefix: options.cookiePrefix } }),
     logger: { disabled: !debug.enabled },
     plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret })],
   }

@@ -13,8 +13,8 @@ export interface PageRequest {
   script: string
   arg: unknown
   /**
-   * 'shared': any page at that URL will do (no cookies involved); 'session:<key>': the browser
-   * context kept for that key, whose cookies persist and whose requests take turns.
+   * 'shared': any page at that URL will do (no cookies involved); 'session:<key>': a page whose
+   * cookies persist for that key (an issuer's session), whose requests take turns.
    */
   isolation: 'shared' | `session:${string}`
   timeoutMs: number

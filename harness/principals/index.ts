@@ -38,8 +38,8 @@ export async function signUp(issuer: IssuerAddress, label: Principal['label'], r
   }
 }
 
-/** Better Auth's signed session cache (cookie `better-auth.session_data`, HS256 with the secret). */
+/** Better Auth's signed session cache (cookie `<prefix>.session_data`, HS256 with the secret). */
 function sessionDataOf(cookies: string[]): string | undefined {
-  const parts = cookies.filter((c) => /^better-auth\.session_data(\.\d+)?=/.test(c)).map((c) => c.slice(c.indexOf('=') + 1))
+  const parts = cookies.filter((c) => /^[\w-]+\.session_data(\.\d+)?=/.test(c)).map((c) => c.slice(c.indexOf('=') + 1))
   return parts.length ? decodeURIComponent(parts.join('')) : undefined
 }
