@@ -48,25 +48,33 @@ export const JWKS_FAULTS = ['none', 'fail', 'hang', 'junk', 'slow'] as const
 type JwksFault = { mode: (typeof JWKS_FAULTS)[number]; ms: number }
 const HANG_LIMIT_MS = 60_000
 
+type IssuerKey = { alg: string; kid: string; privateJwk: JsonWebKey }
+
 /**
- * A real key of the issuer — the current signing key, or an older one still in the table —
- * with its private JWK decrypted as the jwt plugin does.
+ * A real key of the issuer — the current signing key (resolved by the jwt plugin itself, which
+ * also rotates lazily), or an older one still in the table — with its private JWK decrypted as
+ * the jwt plugin does. A kid's row never changes, so its decrypted key is kept until removed.
  */
-async function issuerKey(ctx: EndpointContext, options: ControlOptions, kid?: string) {
+async function issuerKey(ctx: EndpointContext, options: ControlOptions, decrypted: Map<string, IssuerKey>, kid?: string): Promise<IssuerKey | undefined> {
   if (!options.jwt) return undefined
+  if (kid && decrypted.has(kid)) return decrypted.get(kid)
   const resolved = await resolveSigningKey(ctx as never, options.jwt)
   if (!resolved) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'no local signing key' })
   const id = kid ?? resolved.kid
+  if (decrypted.has(id)) return decrypted.get(id)
   const row = await ctx.context.adapter.findOne<{ privateKey: string; alg?: string }>({ model: 'jwks', where: [{ field: 'id', value: id }] })
   if (!row) throw new APIError('NOT_FOUND', { message: `key ${id} is not in the jwks table` })
   const privateJwk = options.jwt.jwks?.disablePrivateKeyEncryption
     ? row.privateKey
     : await symmetricDecrypt({ key: ctx.context.secretConfig as never, data: JSON.parse(row.privateKey) })
-  return { alg: row.alg ?? resolved.alg, kid: id, privateJwk: JSON.parse(privateJwk) as JsonWebKey }
+  const key = { alg: row.alg ?? resolved.alg, kid: id, privateJwk: JSON.parse(privateJwk) as JsonWebKey }
+  decrypted.set(id, key)
+  return key
 }
 
 export function conformanceControl(options: ControlOptions) {
   const jwksRequests: number[] = []
+  const decrypted = new Map<string, IssuerKey>()
   let fault: JwksFault = { mode: 'none', ms: 0 }
   const requireControlKey = createAuthMiddleware(async (ctx) => {
     if (!sameKey(ctx.headers?.get(CONTROL_KEY_HEADER), options.controlKey)) {
@@ -89,7 +97,7 @@ export function conformanceControl(options: ControlOptions) {
     },
     endpoints: {
       conformanceKey: createAuthEndpoint(`${CONTROL_PATH}/key`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
-        const key = await issuerKey(ctx as never, options)
+        const key = await issuerKey(ctx as never, options, decrypted)
         return ctx.json(key ? { alg: key.alg, kid: key.kid } : { alg: 'HS256' })
       }),
       /**
@@ -106,7 +114,7 @@ export function conformanceControl(options: ControlOptions) {
           body: z.object({ signingInput: z.string().max(2_000_000), alg: z.string().optional(), kid: z.string().optional() }),
         },
         async (ctx) => {
-          const key = await issuerKey(ctx as never, options, ctx.body.kid)
+          const key = await issuerKey(ctx as never, options, decrypted, ctx.body.kid)
           const alg = ctx.body.alg ?? key?.alg ?? 'HS256'
           if (isHmac(alg)) return ctx.json({ alg, signature: hmac(alg, options.secret, ctx.body.signingInput) })
           if (!key) throw new APIError('BAD_REQUEST', { message: `the HS256 profile has no key pair to sign ${alg} with` })
@@ -133,6 +141,7 @@ export function conformanceControl(options: ControlOptions) {
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) },
         async (ctx) => {
           await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
+          decrypted.delete(ctx.body.kid)
           return ctx.json({ removed: ctx.body.kid })
         },
       ),

@@ -17,6 +17,8 @@ export interface AttackerCertificate {
 }
 
 const certificates = new Map<string, Promise<AttackerCertificate>>()
+// By key spec: RS256 and PS256 share one RSA key, whose generation is most of the cost.
+const issued = new Map<string, Promise<{ certPem: string; keyPem: string }>>()
 
 /** A self-signed certificate for a key the attacker owns (openssl: node cannot issue X.509). */
 export function attackerCertificate(alg: string): Promise<AttackerCertificate> {
@@ -27,7 +29,9 @@ export function attackerCertificate(alg: string): Promise<AttackerCertificate> {
 async function issue(alg: string): Promise<AttackerCertificate> {
   const spec = NEW_KEY[alg]
   if (!spec) throw new Error(`no attacker certificate for ${alg}`)
-  const { certPem: pem, keyPem } = await selfSignedCertificate(spec, '/CN=authconform attacker', 'the attacker certificate')
+  const key = spec.join(' ')
+  if (!issued.has(key)) issued.set(key, selfSignedCertificate(spec, '/CN=authconform attacker', 'the attacker certificate'))
+  const { certPem: pem, keyPem } = await issued.get(key)!
   const der = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
   return { pem, der, privateKey: (await importPKCS8(keyPem, alg)) as CryptoKey }
 }
