@@ -26,7 +26,7 @@ const DISALLOWED_HOST = 'disallowed.authconform.test'
  * A missing or broken Chromium does not stop the run: the browser cases report it as their
  * error, one line with the fix.
  */
-export async function startBrowser(origins: string[], cleanup: Cleanup, issuers: { clientScript?: string; ports: ReadonlySet<number> }): Promise<BrowserContext> {
+export async function startBrowser(origins: string[], cleanup: Cleanup, issuers: { clientScript?: string | Promise<string>; ports: ReadonlySet<number> }): Promise<BrowserContext> {
   const servers = cleanup.use('page servers', await startPageServers(origins, DISALLOWED_HOST, { clientScript: issuers.clientScript, issuerPorts: issuers.ports }))
   const context: BrowserContext = { disallowedOrigin: servers.disallowedOrigin, pages: servers.pages }
   const executablePath = chromiumPath()

@@ -51,17 +51,20 @@ export async function startEnvironment(
 ): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
-  // Chromium and the attacker server need nothing from Postgres: they start while it does, and
-  // Better Auth's modules load meanwhile. The page servers' proxy learns the issuer ports later.
+  // Postgres first: its processes (a copy, the server) get going before this thread is busy
+  // loading modules. Chromium and the attacker server need nothing from it and start meanwhile,
+  // as do Better Auth's modules and the browser client bundle (built by esbuild, asked for by
+  // pages much later). The page servers' proxy learns the issuer ports later.
+  const postgresStarting = timed(events, 'postgres', async () => cleanup.use('postgres', await startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl })))
+  const clientScript = options.browser ? timed(events, 'client bundle', buildAuthClientBundle) : undefined
   const issuerPorts = new Set<number>()
-  const clientScript = options.browser ? await timed(events, 'client bundle', buildAuthClientBundle) : undefined
-  const [postgres, attacker, browser] = await allStarted<unknown>([
-    timed(events, 'postgres', async () => cleanup.use('postgres', await startPostgres({ runtime: config.runtime, databaseUrl: config.databaseUrl }))),
+  const [postgres, attacker, browser] = (await allStarted<unknown>([
+    postgresStarting,
     startAttacker().then((started) => cleanup.use('attacker server', started)),
     options.browser ? timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
-    // Better Auth loads while Postgres starts, not before it.
     import('./issuer.ts').then(({ preloadIssuerModules }) => preloadIssuerModules()),
-  ]) as [StartedPostgres, StartedAttacker, BrowserContext | undefined]
+    clientScript ?? Promise.resolve(),
+  ])) as [StartedPostgres, StartedAttacker, BrowserContext | undefined]
   events.runtime?.(postgres.kind, postgres.reason)
 
   // The docker runtime runs the issuer as a container too, where containers share the host's network.
@@ -107,7 +110,7 @@ async function startStack(
   createDatabase: (name: string) => Promise<string>,
   cleanup: Cleanup,
   events: EnvironmentEvents,
-  { clientScript, issuerRuntime }: { clientScript?: string; issuerRuntime: 'container' | 'in-process' },
+  { clientScript, issuerRuntime }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process' },
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)

@@ -38,7 +38,7 @@ export interface IssuerOptions {
    */
   cookiePrefix?: string
   /** The Better Auth client bundle: when given, the issuer serves the browser sign-in page. */
-  clientScript?: string
+  clientScript?: string | Promise<string>
 }
 
 /** Coordinates of a running reference issuer; values here may be shown to the target. */

@@ -34,12 +34,13 @@ export async function buildAuthClientBundle(): Promise<string> {
  * Answers the pages under PAGES_PATH (blank, flow, client.js) and returns true, or returns
  * false for any other request. The issuer mounts it in front of Better Auth.
  */
-export function pageHandler(clientScript?: string) {
+export function pageHandler(clientScript?: string | Promise<string>) {
   return (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname
     if (!pathname.startsWith(`${PAGES_PATH}/`) || req.method !== 'GET') return false
     const page = pathname.slice(PAGES_PATH.length)
-    if (page === '/client.js' && clientScript) res.writeHead(200, { 'content-type': 'text/javascript' }).end(clientScript)
+    // The bundle may still be building when the server starts; it is long done when a page asks.
+    if (page === '/client.js' && clientScript) void Promise.resolve(clientScript).then((script) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script), () => res.writeHead(500).end())
     else if (page === '/flow' && clientScript) res.writeHead(200, { 'content-type': 'text/html' }).end(FLOW)
     else res.writeHead(200, { 'content-type': 'text/html' }).end(BLANK)
     return true
@@ -93,7 +94,7 @@ function listen(server: http.Server | https.Server, port: number): Promise<numbe
 export async function startPageServers(
   origins: string[],
   disallowedHost: string,
-  options: { clientScript?: string; issuerPorts?: ReadonlySet<number> } = {},
+  options: { clientScript?: string | Promise<string>; issuerPorts?: ReadonlySet<number> } = {},
 ): Promise<PageServers & { disallowedOrigin: string }> {
   const servers: (http.Server | https.Server)[] = []
   const handler = pageHandler(options.clientScript)
