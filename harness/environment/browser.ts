@@ -52,7 +52,7 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
   const pages = new PageKeeper(browser)
   // Chromium's first page costs most (its profile, the first renderer): paid now, while
   // Postgres and the issuers start, rather than by the first browser case.
-  await pages.inPage(`${servers.disallowedOrigin}${PAGES_PATH}/page`, 'shared', 10_000, async () => {}).catch((error) => debug('warm-up page failed', errorMessage(error)))
+  await pages.inPage(`${servers.disallowedOrigin}${PAGES_PATH}/page`, 10_000, async () => {}).catch((error) => debug('warm-up page failed', errorMessage(error)))
   const channel = `authconform-browser-${randomBytes(8).toString('hex')}`
   cleanup.defer('browser service', serveBrowser(pages, channel))
   debug(`chromium ${browser.version()} serving ${channel}`)
@@ -61,28 +61,20 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
 
 /**
  * The pages the cases load, all in one browser context: each context costs a renderer process
- * of its own (about 0.65 s of CPU to start), while pages of one site share a renderer. An
- * origin probe ('shared') only needs a page at that origin, and takes an idle one when there
- * is one. A sign-in ('session:<key>', one key per issuer) keeps its cookies, which the issuers'
- * own cookie prefixes keep apart on 127.0.0.1, and its requests take turns so that one sign-in
- * never lands in the midst of another.
+ * of its own (about 0.65 s of CPU to start), while pages of one site share a renderer. A case
+ * takes an idle page at its URL when there is one. Origin probes carry no cookies (their
+ * fetches are cross-origin); sign-ins keep theirs, which the issuers' own cookie prefixes keep
+ * apart on 127.0.0.1. Two sign-ins to one issuer may interleave: both are user A's, and either
+ * session cookie gets user A's JWT.
  */
 class PageKeeper {
   private context?: Promise<PlaywrightContext>
-  private readonly turns = new Map<string, Promise<unknown>>()
   private readonly idle = new Map<string, Page[]>()
 
   constructor(private readonly browser: Browser) {}
 
-  inPage<R>(url: string, isolation: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
-    if (isolation === 'shared') return this.inKeptPage(url, timeoutMs, work)
-    const turn = (this.turns.get(isolation) ?? Promise.resolve()).then(() => this.inKeptPage(url, timeoutMs, work))
-    this.turns.set(isolation, turn.catch(() => {}))
-    return turn
-  }
-
   /** A page at `url`: an idle one, or a new one, kept idle afterwards. */
-  private async inKeptPage<R>(url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
+  async inPage<R>(url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
     if (!this.context) {
       this.context = this.browser.newContext()
       this.context.catch(() => (this.context = undefined)) // the next request tries again
@@ -124,7 +116,7 @@ function serveBrowser(pages: PageKeeper, name: string): () => void {
     let reply: PageReply
     try {
       // The script is a function of the catalogue, sent as its source: called with its argument here.
-      const value = await pages.inPage(request.url, request.isolation, request.timeoutMs, (page) => page.evaluate(`(${request.script})(${JSON.stringify(request.arg)})`))
+      const value = await pages.inPage(request.url, request.timeoutMs, (page) => page.evaluate(`(${request.script})(${JSON.stringify(request.arg)})`))
       reply = { id: request.id, value }
     } catch (error) {
       reply = { id: request.id, error: errorMessage(error).split('\n')[0]! }

@@ -12,11 +12,6 @@ export interface PageRequest {
   /** The source of a function of one argument, run in the page; its result is the reply's value. */
   script: string
   arg: unknown
-  /**
-   * 'shared': any page at that URL will do (no cookies involved); 'session:<key>': a page whose
-   * cookies persist for that key (an issuer's session), whose requests take turns.
-   */
-  isolation: 'shared' | `session:${string}`
   timeoutMs: number
 }
 
@@ -24,14 +19,14 @@ export type PageReply = { id: string; value: unknown; error?: undefined } | { id
 
 export function isPageRequest(message: unknown): message is PageRequest {
   const m = message as Partial<PageRequest> | null
-  return typeof m?.id === 'string' && typeof m.url === 'string' && typeof m.script === 'string' && typeof m.timeoutMs === 'number' && (m.isolation === 'shared' || /^session:./.test(m.isolation ?? ''))
+  return typeof m?.id === 'string' && typeof m.url === 'string' && typeof m.script === 'string' && typeof m.timeoutMs === 'number'
 }
 
 /**
  * Runs `script(arg)` in a page at `url` in the run's Chromium and returns its result. Rejects with the page's error, or when no answer comes within the page budget (the
  * load and the script each get `timeoutMs`, plus a wait for a free page).
  */
-export function requestPage<A, R>(channelName: string, url: string, isolation: PageRequest['isolation'], script: (arg: A) => Promise<R>, arg: A, timeoutMs: number): Promise<R> {
+export function requestPage<A, R>(channelName: string, url: string, script: (arg: A) => Promise<R>, arg: A, timeoutMs: number): Promise<R> {
   const id = randomBytes(12).toString('hex')
   const channel = new BroadcastChannel(channelName)
   return new Promise<R>((resolve, reject) => {
@@ -46,7 +41,7 @@ export function requestPage<A, R>(channelName: string, url: string, isolation: P
       if (reply?.id !== id || 'url' in reply) return
       finish(() => (reply.error === undefined ? resolve(reply.value as R) : reject(new Error(reply.error))))
     }
-    const request: PageRequest = { id, url, isolation, script: script.toString(), arg, timeoutMs }
+    const request: PageRequest = { id, url, script: script.toString(), arg, timeoutMs }
     channel.postMessage(request)
   })
 }

@@ -138,7 +138,7 @@ export interface PageFetch {
 export interface BrowserKit {
   /** Runs `fetch` in a page at `origin` (cross-origin, so no cookies go with it); the page may have served an earlier probe. */
   fetchFrom(origin: string, url: string, init: { headers?: Record<string, string>; credentials?: 'omit' | 'include' }): Promise<PageFetch>
-  /** Runs `script(arg)` in a page at `url` (the issuer's sign-in page) in the profile's browser session (cookies kept; one call at a time) and returns its result. */
+  /** Runs `script(arg)` in a page at `url` (the issuer's sign-in page) with the run's browser cookies (a sign-in's session stays for the next call) and returns its result. */
   evaluateAt<A, R>(url: string, script: (arg: A) => Promise<R>, arg: A): Promise<R>
   disallowedOrigin: string
 }

@@ -7,13 +7,13 @@ import type { Exchange } from './exchange.ts'
 /**
  * The run's Chromium, seen from one case; the pages live in the main thread. For fetchFrom a
  * page's only job is its origin, and the fetch inside it is what CORS governs; evaluateAt runs
- * in the profile's browser session (the sign-in flow's cookies).
+ * with the browser's cookies, where the sign-in flow keeps its session.
  */
 export function browserKit(browser: BrowserContext | undefined, issuer: ProfileContext['issuer'], timeoutMs: number): BrowserKit {
-  const inPage = <A, R>(url: string, isolation: 'shared' | `session:${string}`, script: (arg: A) => Promise<R>, arg: A): Promise<R> => {
+  const inPage = <A, R>(url: string, script: (arg: A) => Promise<R>, arg: A): Promise<R> => {
     if (!browser) throw new Error('this case needs Chromium, which the run did not start')
     if (browser.error) throw new Error(browser.error)
-    return requestPage(browser.channel!, url, isolation, script, arg, timeoutMs)
+    return requestPage(browser.channel!, url, script, arg, timeoutMs)
   }
   const pageAt = (origin: string) => {
     if (origin === new URL(issuer.baseURL).origin) return `${issuer.pagesURL}/page`
@@ -27,7 +27,6 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
     fetchFrom: async (origin, url, init) =>
       inPage(
         pageAt(origin),
-        'shared',
         async ({ origin, url, init }): Promise<PageFetch> => {
           try {
             // no-store: a page may serve several probes; each must reach the target.
@@ -39,8 +38,8 @@ export function browserKit(browser: BrowserContext | undefined, issuer: ProfileC
         },
         { origin, url, init },
       ),
-    // The profile's own browser session: its issuer's cookies, kept apart from the other profiles'.
-    evaluateAt: async (url, script, arg) => inPage(url, `session:${issuer.baseURL}`, script, arg),
+    // Cookies persist between these pages: a sign-in's session is there for the next request.
+    evaluateAt: async (url, script, arg) => inPage(url, script, arg),
   }
 }
 
