@@ -48,7 +48,7 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
     debug('launch failed', String((error as Error).message))
     return { ...context, error: `Chromium at ${executablePath} did not start: ${errorMessage(error).split('\n')[0]} (apt-get install --reinstall chromium)` }
   }
-  cleanup.defer('chromium', () => browser.close())
+  cleanup.defer('chromium', () => browser.close(), { independent: true })
   const pages = new PageKeeper(browser)
   // Chromium's first page costs most (its profile, the first renderer): paid now, while
   // Postgres and the issuers start, rather than by the first browser case.

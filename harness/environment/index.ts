@@ -60,7 +60,7 @@ export async function startEnvironment(
   const issuerPorts = new Set<number>()
   const [postgres, attacker, browser] = (await allStarted<unknown>([
     postgresStarting,
-    startAttacker().then((started) => cleanup.use('attacker server', started)),
+    startAttacker().then((started) => cleanup.use('attacker server', started, { independent: true })),
     options.browser ? timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
     import('./issuer.ts').then(({ preloadIssuerModules }) => preloadIssuerModules()),
     clientScript ?? Promise.resolve(),
