@@ -60,34 +60,43 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
 }
 
 /**
- * The pages the cases load, all in one browser context: each context costs a renderer process
- * of its own (about 0.65 s of CPU to start), while pages of one site share a renderer. A case
- * takes an idle page at its URL when there is one. Origin probes carry no cookies (their
- * fetches are cross-origin); sign-ins keep theirs, which the issuers' own cookie prefixes keep
- * apart on 127.0.0.1. Two sign-ins to one issuer may interleave: both are user A's, and either
- * session cookie gets user A's JWT.
+ * The pages the cases load: one page per URL, in one browser context. Each context costs a
+ * renderer process of its own (about 0.65 s of CPU to start), pages of one site share a
+ * renderer, and a page costs its document and scripts (the sign-in page parses the Better Auth
+ * client). A case only evaluates a script in the page, never navigates it, so cases share the
+ * page at their URL, their scripts interleaving as a page's async code does. Origin probes
+ * carry no cookies (their fetches are cross-origin); sign-ins keep theirs, which the issuers'
+ * own cookie prefixes keep apart on 127.0.0.1. Two sign-ins to one issuer may interleave: both
+ * are user A's, and either session cookie gets user A's JWT.
  */
 class PageKeeper {
   private context?: Promise<PlaywrightContext>
-  private readonly idle = new Map<string, Page[]>()
+  private readonly pages = new Map<string, Promise<Page>>()
 
   constructor(private readonly browser: Browser) {}
 
-  /** A page at `url`: an idle one, or a new one, kept idle afterwards. */
   async inPage<R>(url: string, timeoutMs: number, work: (page: Page) => Promise<R>): Promise<R> {
+    return work(await this.pageAt(url, timeoutMs))
+  }
+
+  /** The page at `url`, opened on first use; a page that fails to open, closes or crashes is opened again next time. */
+  private pageAt(url: string, timeoutMs: number): Promise<Page> {
     if (!this.context) {
       this.context = this.browser.newContext()
       this.context.catch(() => (this.context = undefined)) // the next request tries again
     }
-    const page = this.idle.get(url)?.pop() ?? (await open(await this.context, url, timeoutMs))
-    try {
-      const result = await work(page)
-      this.idle.set(url, [...(this.idle.get(url) ?? []), page])
-      return result
-    } catch (error) {
-      await page.close().catch(() => {})
-      throw error
+    const context = this.context
+    let page = this.pages.get(url)
+    if (!page) {
+      page = context.then((opened) => open(opened, url, timeoutMs))
+      this.pages.set(url, page)
+      const forget = () => this.pages.get(url) === page && this.pages.delete(url)
+      page.then((opened) => {
+        opened.once('close', forget)
+        opened.once('crash', forget)
+      }, forget)
     }
+    return page
   }
 }
 
