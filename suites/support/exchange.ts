@@ -126,14 +126,30 @@ function headBytes(text: string, limit: number): string {
 }
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`
+// A run this long of one character (a 1 MB token, 100 000 dots) is written as a shell
+// expansion that makes it, so the replay stays a line you can read and the report stays small.
+const LONG_RUN = /([A-Za-z0-9._~+\/=])\1{255,}/g
+
+/** One shell word that reads back as exactly `text`. */
+function shellWord(text: string): string {
+  const parts: string[] = []
+  let from = 0
+  for (const run of text.matchAll(LONG_RUN)) {
+    if (run.index > from) parts.push(shellQuote(text.slice(from, run.index)))
+    parts.push(`"$(printf '%*s' ${run[0].length} '' | tr ' ' '${run[1]}')"`)
+    from = run.index + run[0].length
+  }
+  if (from < text.length || parts.length === 0) parts.push(shellQuote(text.slice(from)))
+  return parts.join('')
+}
 
 /** A copy-paste `curl` that replays the request (tokens are short-lived test tokens). */
 export function curlOf(request: Exchange['request']): string {
   const parts = ['curl', '-sS', '-i']
   if (request.method !== 'GET') parts.push('-X', request.method)
-  parts.push(shellQuote(request.url))
-  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
-  if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body))
+  parts.push(shellWord(request.url))
+  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', shellWord(`${name}: ${value}`))
+  if (request.body !== undefined) parts.push('--data-raw', shellWord(request.body))
   return parts.join(' ')
 }
 

@@ -22,6 +22,15 @@ describe('curlOf', () => {
     expect(argv).toEqual(['-sS', '-i', '-X', 'POST', REQUEST.url, '-H', 'authorization: Bearer abc.def.ghi', '-H', "x-note: it's $HOME `id`"])
   })
 
+  test('a long run of one character is a shell expansion that makes it, read back exactly', () => {
+    const token = `eyJhbGciOiJFZERTQSJ9.${'A'.repeat(1_048_576)}.c2ln`
+    const request = { method: 'GET', url: `http://127.0.0.1:8000/me?q=${'.'.repeat(100_000)}`, headers: { authorization: `Bearer ${token}` } }
+    const curl = curlOf(request)
+    expect(curl.length).toBeLessThan(300)
+    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${curl.slice('curl '.length)}`], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 }).split('\n').slice(0, -1)
+    expect(argv).toEqual(['-sS', '-i', request.url, '-H', `authorization: Bearer ${token}`])
+  })
+
   test('GET needs no -X', () => {
     expect(curlOf({ method: 'GET', url: 'http://127.0.0.1:8000/me', headers: {} })).toBe("curl -sS -i 'http://127.0.0.1:8000/me'")
   })
