@@ -130,7 +130,7 @@ export async function startPageServers(
         continue
       }
       if (url.protocol === 'https:' && tlsPort === undefined) {
-        const { certPem, keyPem } = await selfSignedCertificate(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=authconform pages', 'the https page server certificate')
+        const { certPem, keyPem } = await selfSignedCertificate({ newKey: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] }, '/CN=authconform pages', 'the https page server certificate')
         const tls = https.createServer({ cert: certPem, key: keyPem }, serve)
         servers.push(tls)
         tlsPort = await listen(tls, 0)

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { exportJWK, generateKeyPair } from 'jose'
-import { isAsymmetric, KEY_PAIR_CONFIG } from '../../harness/profiles.ts'
+import { exportJWK } from 'jose'
+import { isAsymmetric } from '../../harness/profiles.ts'
 import { signWithJwk, signingInput } from '../../harness/jws.ts'
+import { ownedKeyPair } from '../support/key-pairs.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
 import { defineCase, type ProbeKit } from './define.ts'
 import { rejected } from './expect.ts'
@@ -10,10 +11,9 @@ import { rejected } from './expect.ts'
 async function fromOtherDeployment(kit: ProbeKit): Promise<string> {
   const kid = randomBytes(24).toString('base64url').slice(0, 32)
   if (!isAsymmetric(kit.profile)) return signWithHmacKey('HS256', randomBytes(32).toString('hex'), kit.user.a.header, kit.user.a.claims)
-  // What Better Auth's generateExportedKeyPair does in the other deployment (jose, the same
-  // keyPairConfig), without loading better-auth into every test worker.
-  const { alg, ...options } = KEY_PAIR_CONFIG[kit.profile]
-  const { privateKey } = await generateKeyPair(alg, { ...options, extractable: true })
+  // A key of the same keyPairConfig as the issuer's (what the other deployment's Better Auth
+  // generates), made without loading better-auth into every test worker.
+  const { privateKey } = await ownedKeyPair('other-deployment', kit.profile)
   const privateWebKey = await exportJWK(privateKey)
   const input = signingInput(withChanges(kit.user.a.header, { kid }), kit.user.a.claims)
   return `${input}.${await signWithJwk(kit.profile, privateWebKey as JsonWebKey, input)}`

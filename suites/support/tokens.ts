@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import { exportJWK, type JWK } from 'jose'
 import type { Principal, ProfileContext } from '../../harness/context.ts'
 import { controlClient } from './control.ts'
 import { hmac, isHmac, signBytes, signingInput, type Segment } from '../../harness/jws.ts'
+import { ownedKeyPair } from './key-pairs.ts'
 
 /** Claims with changes applied; a change to `undefined` removes the claim. */
 export function withChanges(base: Record<string, unknown>, changes: Record<string, unknown> = {}): Record<string, unknown> {
@@ -35,13 +36,8 @@ export function minter(issuer: ProfileContext['issuer']) {
     sign(withChanges(user.header, header), withChanges(user.claims, claims))
 }
 
-const attackerKeys = new Map<string, Promise<CryptoKeyPair>>()
-
-/** A key pair the attacker owns, one per algorithm per worker (generation is the slow part). */
-export function attackerKey(alg: string): Promise<CryptoKeyPair> {
-  if (!attackerKeys.has(alg)) attackerKeys.set(alg, generateKeyPair(alg, { extractable: true }) as Promise<CryptoKeyPair>)
-  return attackerKeys.get(alg)!
-}
+/** A key pair the attacker owns (see key-pairs.ts: one per key type per worker). */
+export const attackerKey = (alg: string) => ownedKeyPair('attacker', alg)
 
 /** The attacker's HMAC secret (for the HS256 profile's "attacker key"). */
 const ATTACKER_SECRET = randomBytes(32)
