@@ -43,7 +43,9 @@ async function startEmbedded(why: string): Promise<StartedPostgres> {
   return {
     kind: 'embedded',
     reason: `embedded PostgreSQL on 127.0.0.1:${server.port} (${why})`,
-    createDatabase: (name) => createDatabaseOn(server.adminUrl, name),
+    // FILE_COPY: on a fresh cluster the default (WAL_LOG) writes each new database's 7 MB into
+    // WAL segments made for it, about 4x slower; a checkpoint costs nothing with fsync off.
+    createDatabase: (name) => createDatabaseOn(server.adminUrl, name, 'FILE_COPY'),
     [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
   }
 }
@@ -129,10 +131,10 @@ async function useExistingServer(databaseUrl: string): Promise<StartedPostgres> 
   }
 }
 
-async function createDatabaseOn(adminUrl: string, name: string): Promise<string> {
+async function createDatabaseOn(adminUrl: string, name: string, strategy?: 'FILE_COPY'): Promise<string> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`)
   try {
-    await runAdmin(adminUrl, `CREATE DATABASE "${name}"`)
+    await runAdmin(adminUrl, `CREATE DATABASE "${name}"${strategy ? ` STRATEGY ${strategy}` : ''}`)
   } catch (error) {
     throw new AuthconformError('ERR_DATABASE_URL', `cannot create database ${name} on ${redact(adminUrl)}: ${errorMessage(error)} (the user needs CREATEDB)`, { cause: error })
   }
