@@ -51,30 +51,49 @@ const HANG_LIMIT_MS = 60_000
 type IssuerKey = { alg: string; kid: string; privateJwk: JsonWebKey }
 
 /**
+ * The keys the control plugin has decrypted. A kid's row never changes, so its key is kept
+ * until removed. Which kid is current is kept too, unless Better Auth rotates on its own
+ * (rotationInterval): otherwise only the rotate and remove endpoints change it, and forget it.
+ */
+interface KnownKeys {
+  decrypted: Map<string, IssuerKey>
+  current?: string
+  /** Bumped when the current key may have changed: a resolution begun before is not kept. */
+  generation: number
+}
+
+/**
  * A real key of the issuer — the current signing key (resolved by the jwt plugin itself, which
  * also rotates lazily), or an older one still in the table — with its private JWK decrypted as
- * the jwt plugin does. A kid's row never changes, so its decrypted key is kept until removed.
+ * the jwt plugin does.
  */
-async function issuerKey(ctx: EndpointContext, options: ControlOptions, decrypted: Map<string, IssuerKey>, kid?: string): Promise<IssuerKey | undefined> {
+async function issuerKey(ctx: EndpointContext, options: ControlOptions, known: KnownKeys, kid?: string): Promise<IssuerKey | undefined> {
   if (!options.jwt) return undefined
-  if (kid && decrypted.has(kid)) return decrypted.get(kid)
+  const wanted = kid ?? known.current
+  if (wanted && known.decrypted.has(wanted)) return known.decrypted.get(wanted)
+  const generation = known.generation
   const resolved = await resolveSigningKey(ctx as never, options.jwt)
   if (!resolved) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'no local signing key' })
+  if (!options.jwt.jwks?.rotationInterval && generation === known.generation) known.current = resolved.kid
   const id = kid ?? resolved.kid
-  if (decrypted.has(id)) return decrypted.get(id)
+  if (known.decrypted.has(id)) return known.decrypted.get(id)
   const row = await ctx.context.adapter.findOne<{ privateKey: string; alg?: string }>({ model: 'jwks', where: [{ field: 'id', value: id }] })
   if (!row) throw new APIError('NOT_FOUND', { message: `key ${id} is not in the jwks table` })
   const privateJwk = options.jwt.jwks?.disablePrivateKeyEncryption
     ? row.privateKey
     : await symmetricDecrypt({ key: ctx.context.secretConfig as never, data: JSON.parse(row.privateKey) })
   const key = { alg: row.alg ?? resolved.alg, kid: id, privateJwk: JSON.parse(privateJwk) as JsonWebKey }
-  decrypted.set(id, key)
+  known.decrypted.set(id, key)
   return key
 }
 
 export function conformanceControl(options: ControlOptions) {
   const jwksRequests: number[] = []
-  const decrypted = new Map<string, IssuerKey>()
+  const known: KnownKeys = { decrypted: new Map(), generation: 0 }
+  const forgetCurrent = () => {
+    known.current = undefined
+    known.generation++
+  }
   let fault: JwksFault = { mode: 'none', ms: 0 }
   const requireControlKey = createAuthMiddleware(async (ctx) => {
     if (!sameKey(ctx.headers?.get(CONTROL_KEY_HEADER), options.controlKey)) {
@@ -97,7 +116,7 @@ export function conformanceControl(options: ControlOptions) {
     },
     endpoints: {
       conformanceKey: createAuthEndpoint(`${CONTROL_PATH}/key`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
-        const key = await issuerKey(ctx as never, options, decrypted)
+        const key = await issuerKey(ctx as never, options, known)
         return ctx.json(key ? { alg: key.alg, kid: key.kid } : { alg: 'HS256' })
       }),
       /**
@@ -114,7 +133,7 @@ export function conformanceControl(options: ControlOptions) {
           body: z.object({ signingInput: z.string().max(2_000_000), alg: z.string().optional(), kid: z.string().optional() }),
         },
         async (ctx) => {
-          const key = await issuerKey(ctx as never, options, decrypted, ctx.body.kid)
+          const key = await issuerKey(ctx as never, options, known, ctx.body.kid)
           const alg = ctx.body.alg ?? key?.alg ?? 'HS256'
           if (isHmac(alg)) return ctx.json({ alg, signature: hmac(alg, options.secret, ctx.body.signingInput) })
           if (!key) throw new APIError('BAD_REQUEST', { message: `the HS256 profile has no key pair to sign ${alg} with` })
@@ -133,6 +152,7 @@ export function conformanceControl(options: ControlOptions) {
       conformanceRotate: createAuthEndpoint(`${CONTROL_PATH}/rotate`, { method: 'POST', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         if (!options.jwt) throw new APIError('BAD_REQUEST', { message: 'the HS256 profile has no key to rotate' })
         const key = await createJwk(ctx as never, options.jwt)
+        forgetCurrent()
         return ctx.json({ kid: key.id })
       }),
       /** Unpublishes a key: it leaves the JWKS and can no longer sign. */
@@ -141,7 +161,8 @@ export function conformanceControl(options: ControlOptions) {
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) },
         async (ctx) => {
           await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
-          decrypted.delete(ctx.body.kid)
+          known.decrypted.delete(ctx.body.kid)
+          forgetCurrent()
           return ctx.json({ removed: ctx.body.kid })
         },
       ),
