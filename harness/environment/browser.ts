@@ -7,7 +7,7 @@ import { createDebug } from '../debug.ts'
 import { errorMessage } from '../errors.ts'
 import type { Cleanup } from './cleanup.ts'
 import { PAGES_PATH, startPageServers } from './pages.ts'
-import { isPageRequest, type PageReply, type PageRequest } from './page-requests.ts'
+import { isPageRequest, type PageReply } from './page-requests.ts'
 
 const debug = createDebug('browser')
 

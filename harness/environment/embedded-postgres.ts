@@ -44,7 +44,7 @@ export async function startEmbeddedServer(): Promise<EmbeddedServer> {
   try {
     const template = await clusterTemplate().catch((error) => void debug('no cluster template:', errorMessage(error)))
     // Without the postgres user (a cache brought from another machine) initialise() must make it.
-    const copied = template && !needsUserMade() && (await run('cp', ['-a', template.dataDir, data]).then(() => true, (error) => void debug('template copy failed:', errorMessage(error))))
+    const copied = template && hasServerUser() && (await run('cp', ['-a', template.dataDir, data]).then(() => true, (error) => void debug('template copy failed:', errorMessage(error))))
     if (!copied) await initialise(data, password)
     server = await startServer(data, port, log)
     if (copied) await runAdmin(`postgres://postgres:${template.password}@127.0.0.1:${port}/postgres`, `ALTER ROLE postgres PASSWORD '${password}'`)
@@ -110,12 +110,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) }
 }
 
-const needsUserMade = () => {
+const hasServerUser = () => {
   try {
     serverUser()
-    return false
-  } catch {
     return true
+  } catch {
+    return false
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
+import { errorMessage } from '../errors.ts'
 import { parseRoute } from '../config/routes.ts'
 import { selectedProfiles } from '../config/load.ts'
 import type { ResolvedConfig } from '../config/schema.ts'

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import { randomUUID } from 'node:crypto'
-import { parseJson, readPath } from '../support/json.ts'
+import { parseJson } from '../support/json.ts'
 import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
 import { worse } from '../../harness/verdict.ts'
 import { defineCase, type InteractionKit, type InteractionOutcome, type Judgement } from './define.ts'

@@ -1,6 +1,6 @@
-import { createPublicKey, generateKeyPair, KeyObject } from 'node:crypto'
+import { createPublicKey, generateKeyPair } from 'node:crypto'
 import { promisify } from 'node:util'
-import { generateKeyPair as generateJoseKeyPair, importPKCS8, importSPKI } from 'jose'
+import { importPKCS8, importSPKI } from 'jose'
 import { ASYMMETRIC_PROFILES, KEY_PAIR_CONFIG, type AsymmetricProfile } from '../../harness/profiles.ts'
 
 /** Whose key: the attacker's, or another Better Auth deployment's (a legitimate key the target must not know). */
@@ -33,7 +33,8 @@ const pairs = new Map<string, Promise<OwnedKeyPair>>()
  */
 export function ownedKeyPair(owner: KeyOwner, alg: string): Promise<OwnedKeyPair> {
   const id = `${owner} ${alg}`
-  if (!pairs.has(id)) pairs.set(id, isProfile(alg) ? fromPem(owner, alg) : generated(alg))
+  if (!isProfile(alg)) return Promise.reject(new Error(`no ${owner} key for ${alg}: only the JWKS profiles' algorithms have one`))
+  if (!pairs.has(id)) pairs.set(id, fromPem(owner, alg))
   return pairs.get(id)!
 }
 
@@ -47,11 +48,4 @@ async function fromPem(owner: KeyOwner, alg: AsymmetricProfile): Promise<OwnedKe
   const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }) as string
   const [privateKey, publicKey] = await Promise.all([importPKCS8(privatePem, alg, { extractable: true }), importSPKI(publicPem, alg, { extractable: true })])
   return { privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, privatePem }
-}
-
-/** An algorithm outside the profiles: a key of its own, straight from jose. */
-async function generated(alg: string): Promise<OwnedKeyPair> {
-  const { privateKey, publicKey } = (await generateJoseKeyPair(alg, { extractable: true })) as CryptoKeyPair
-  const privatePem = KeyObject.from(privateKey).export({ type: 'pkcs8', format: 'pem' }) as string
-  return { privateKey, publicKey, privatePem }
 }
