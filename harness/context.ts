@@ -44,8 +44,11 @@ export interface ProfileContext {
     me: Route
     meId?: string
     resource?: ResourceRoutes
-    /** Origins the target should let read its answers; default the issuer's (the Next.js app). */
-    cors: { allowedOrigins: string[]; configured: boolean }
+    /**
+     * Origins the target should let read its answers; default the issuer's (the Next.js app).
+     * `browserCalls` false: no browser calls this backend (`target.cors: false`).
+     */
+    cors: { allowedOrigins: string[]; configured: boolean; browserCalls: boolean }
   }
   users: { a: Principal; b: Principal }
   /** Whether the valid token was accepted: if not, every other case is an error, not a verdict. */

@@ -45,6 +45,7 @@ function sends(c: Case): string {
 const NEEDS: Record<NonNullable<Case['needs']>[number], string> = {
   meId: 'target.routes.meId in the config',
   resource: 'target.routes.resource in the config',
+  frontend: 'a backend that browsers call (skipped when target.cors is false)',
   browser: 'Chromium',
 }
 

@@ -22,6 +22,8 @@ type OpenApi = { paths?: Record<string, Record<string, Operation>>; components?:
 
 export interface Guess {
   source?: string
+  /** Whether browsers call the backend, and what says so (a preflight's answer, or the user). */
+  cors?: { browserCalls: boolean; why: string }
   me?: { route: string; id?: string }
   resource?: {
     create: string
@@ -50,6 +52,30 @@ export async function fetchOpenApi(baseURL: string): Promise<{ url: string; docu
     }
   }
   return undefined
+}
+
+const PROBE_ORIGIN = 'http://localhost:3000'
+
+/**
+ * A preflight as a Next.js page at localhost:3000 would send it. A backend that answers it
+ * with no Access-Control-* header at all has no CORS layer: nothing in a browser calls it.
+ */
+export async function probeCors(baseURL: string, mePath: string): Promise<Guess['cors']> {
+  try {
+    const response = await fetch(new URL(mePath, baseURL), {
+      method: 'OPTIONS',
+      headers: { origin: PROBE_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      signal: AbortSignal.timeout(3000),
+    })
+    await response.body?.cancel()
+    // Any Access-Control-* header shows a CORS layer, even one that does not allow this origin.
+    let corsLayer = false
+    response.headers.forEach((_value, name) => (corsLayer ||= name.startsWith('access-control-')))
+    if (corsLayer) return { browserCalls: true, why: `a preflight from ${PROBE_ORIGIN} was answered with CORS headers` }
+    return { browserCalls: false, why: `a preflight from ${PROBE_ORIGIN} got no CORS headers` }
+  } catch {
+    return undefined // unreachable: say nothing rather than guess
+  }
 }
 
 /** Guesses routes.me and routes.resource from an OpenAPI document. */
@@ -155,7 +181,7 @@ export function renderConfig(options: { targetUrl?: string; command?: string; pr
         ]
       : ["      // resource: { create: 'POST /api/todos', body: { title: 'x' }, id: 'id', list: 'GET /api/todos', read: 'GET /api/todos/{id}' },"]),
     '    },',
-    "    // cors: { allowedOrigins: ['http://localhost:3000'] }, // your frontend (default: the issuer's origin)",
+    corsLine(guess.cors),
     '  },',
     options.command
       ? "  issuer: { port: 0, expiresIn: '15m' }, // 0 = a free port per run"
@@ -165,6 +191,13 @@ export function renderConfig(options: { targetUrl?: string; command?: string; pr
     '',
   ]
   return lines.join('\n')
+}
+
+function corsLine(cors: Guess['cors']): string {
+  if (cors && !cors.browserCalls) {
+    return `    cors: false, // ${cors.why}: no browser calls this backend (skips the cors and flow suites); list your frontend's origins instead if one does`
+  }
+  return "    // cors: { allowedOrigins: ['http://localhost:3000'] }, // your frontend (default: the issuer's origin); cors: false if no browser calls this backend"
 }
 
 async function ask(question: string, fallback: string): Promise<string> {
@@ -221,6 +254,11 @@ export async function initCommand(args: string[], out: NodeJS.WritableStream = p
     })
     if (openApi) guess = { ...guessRoutes(openApi.document), source: openApi.url }
     else process.stderr.write(`authconform: ${targetUrl} serves no OpenAPI document (tried ${OPENAPI_PATHS.join(', ')}): routes are placeholders to edit\n`)
+    guess.cors = await probeCors(targetUrl, guess.me?.route.split(' ')[1] ?? '/')
+  }
+  if (interactive && !guess.cors) {
+    const browser = await ask('does a browser frontend call this backend directly (not only server to server)? y/n', 'y')
+    guess.cors = /^n/i.test(browser) ? { browserCalls: false, why: 'you said only servers call it' } : { browserCalls: true, why: 'you said a browser calls it' }
   }
   writeFileSync(file, renderConfig({ targetUrl, command: values.command, profile, issuerPort: port ? Number(port) : undefined, guess }))
   const found = [guess.me && `me ${guess.me.route}`, guess.resource && `resource ${guess.resource.list}`].filter(Boolean).join(', ')

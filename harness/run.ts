@@ -3,7 +3,7 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { CATALOGUE, findCase, selectCases, validateSelection } from '../suites/catalogue/index.ts'
 import { selectedProfiles } from './config/load.ts'
-import type { ResolvedConfig } from './config/schema.ts'
+import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { startEnvironment, type EnvironmentEvents } from './environment/index.ts'
@@ -68,7 +68,7 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   }
   const events = { ...hooks, phase }
   const lifecycle = cases.some((c) => 'scenario' in c)
-  const browser = cases.some((c) => c.needs?.includes('browser'))
+  const browser = browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser'))
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.
   const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser }).then(

@@ -37,12 +37,31 @@ export const targetSchema = z
       meId: dottedPath.optional(),
       resource: resourceRoutes.optional(),
     }),
-    cors: z.strictObject({ allowedOrigins: z.array(origin).min(1) }).optional(),
+    /**
+     * The frontend origins that call this backend from a browser, or `false` (also
+     * `{ enabled: false }`) for a backend no browser calls (server to server, or behind a
+     * Next.js route handler): the cors and flow suites then skip with that reason.
+     */
+    cors: z
+      .union([z.literal(false), z.strictObject({ enabled: z.boolean().default(true), allowedOrigins: z.array(origin).min(1).optional() })])
+      .optional(),
+  })
+  .refine((t) => !(t.cors && t.cors.enabled === false && t.cors.allowedOrigins), {
+    message: 'target.cors.enabled is false (no browser calls this backend) but target.cors.allowedOrigins lists browser origins: remove one of the two keys',
+    path: ['cors', 'enabled'],
   })
   .refine((t) => [t.url, t.command, t.image].filter(Boolean).length === 1, {
     message: 'give exactly one of target.url (a running backend), target.command (a backend to start) or target.image (a container to start)',
     path: ['url'],
   })
+
+type TargetCors = z.output<typeof targetSchema>['cors']
+
+/** Whether a browser frontend calls the target (the cors and flow suites run), per `target.cors`. */
+export const browserCallsTarget = (cors: TargetCors) => cors !== false && cors?.enabled !== false
+
+/** The frontend origins the config lists (none: the issuer's own origin is assumed). */
+export const configuredOrigins = (cors: TargetCors): string[] => (cors ? (cors.allowedOrigins ?? []) : [])
 
 /** A known, documented gap a team ships with: the case still runs and reports, but does not gate. */
 export const expectedFailureSchema = z.strictObject({

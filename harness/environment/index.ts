@@ -3,7 +3,7 @@ import { createDebug } from '../debug.ts'
 import { errorMessage } from '../errors.ts'
 import { parseRoute } from '../config/routes.ts'
 import { selectedProfiles } from '../config/load.ts'
-import type { ResolvedConfig } from '../config/schema.ts'
+import { browserCallsTarget, configuredOrigins, type ResolvedConfig } from '../config/schema.ts'
 import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
 import { isAsymmetric, type Profile } from '../profiles.ts'
 import { signUpPrincipals } from '../principals/index.ts'
@@ -61,7 +61,7 @@ export async function startEnvironment(
   const [postgres, attacker, browser] = (await allStarted<unknown>([
     postgresStarting,
     startAttacker().then((started) => cleanup.use('attacker server', started, { independent: true })),
-    options.browser ? timed(events, 'chromium', () => startBrowser(config.target.cors?.allowedOrigins ?? [], cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
+    options.browser ? timed(events, 'chromium', () => startBrowser(configuredOrigins(config.target.cors), cleanup, { clientScript, ports: issuerPorts })) : Promise.resolve(undefined),
     import('./issuer.ts').then(({ preloadIssuerModules }) => preloadIssuerModules()),
     clientScript ?? Promise.resolve(),
   ])) as [StartedPostgres, StartedAttacker, BrowserContext | undefined]
@@ -137,7 +137,7 @@ async function startStack(
         // Its own cookie names: the browser's sign-ins to every issuer share one context.
         cookiePrefix: `better-auth-${profile.toLowerCase()}${role === 'main' ? '' : '-keys'}`,
         // A configured frontend origin signs users in through the page server's proxy.
-        trustedOrigins: config.target.cors?.allowedOrigins,
+        trustedOrigins: configuredOrigins(config.target.cors),
       }),
     ),
   )
@@ -164,15 +164,20 @@ async function startStack(
       me,
       meId: config.target.routes.meId,
       resource: resourceRoutes(config.target.routes.resource),
-      cors: config.target.cors
-        ? { allowedOrigins: config.target.cors.allowedOrigins.map((o) => new URL(o).origin), configured: true }
-        : { allowedOrigins: [issuer.baseURL], configured: false },
+      cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,
     baseline: await checkBaseline(target.baseURL, me, users.a.token, config.requestTimeoutMs),
   }
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
+}
+
+function corsOf(cors: ResolvedConfig['target']['cors'], issuerOrigin: string): ProfileContext['target']['cors'] {
+  const listed = configuredOrigins(cors)
+  const browserCalls = browserCallsTarget(cors)
+  if (listed.length) return { allowedOrigins: listed.map((o) => new URL(o).origin), configured: true, browserCalls }
+  return { allowedOrigins: browserCalls ? [issuerOrigin] : [], configured: false, browserCalls }
 }
 
 function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']): ResourceRoutes | undefined {

@@ -51,7 +51,7 @@ export const corsCases = [
     title: 'a page at an allowed origin can call the API with a Bearer token (preflight passes, answer readable)',
     severity: 'medium',
     refs: [FETCH_SPEC, ORIGIN],
-    needs: ['browser'],
+    needs: ['frontend', 'browser'],
     interact: (kit) =>
       overAllowedOrigins(kit, async (origin) => {
         const { fetched, exchange } = await pageCallsMe(kit, origin)
@@ -71,6 +71,7 @@ export const corsCases = [
     title: 'the CORS preflight (OPTIONS, no token) is answered by CORS, not rejected 401 by authentication',
     severity: 'medium',
     refs: [FETCH_SPEC, 'RFC9110-9.3.7'],
+    needs: ['frontend'],
     interact: (kit) =>
       overAllowedOrigins(kit, async (origin) => {
         const seen = await preflight(kit, origin)
@@ -87,7 +88,7 @@ export const corsCases = [
     title: "a page at an origin nobody allowed cannot read the API's answers",
     severity: 'high',
     refs: [FETCH_SPEC, ORIGIN, 'CWE-942'],
-    needs: ['browser'],
+    needs: ['frontend', 'browser'],
     interact: async (kit) => {
       const origin = kit.browser.disallowedOrigin
       const { fetched, exchange } = await pageCallsMe(kit, origin)
@@ -105,6 +106,7 @@ export const corsCases = [
     title: 'Access-Control-Allow-Credentials: true never comes with * or a reflected foreign origin',
     severity: 'high',
     refs: [FETCH_SPEC, ORIGIN, 'CWE-942'],
+    needs: ['frontend'],
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
       const answers = [

@@ -76,9 +76,10 @@ interface CaseBase {
   notApplicable?: (kit: ProbeKit) => string | undefined
   /**
    * What this case needs: config (`meId`, `resource` routes; without it the case is skipped
-   * with a reason) or Chromium (`browser`; started only when a selected case needs it).
+   * with a reason), a backend browsers call (`frontend`; `target.cors: false` skips it) or
+   * Chromium (`browser`; started only when a selected case needs it).
    */
-  needs?: ('meId' | 'resource' | 'browser')[]
+  needs?: ('meId' | 'resource' | 'frontend' | 'browser')[]
   /** Only the valid-token case itself runs when the baseline failed. */
   isBaseline?: boolean
 }

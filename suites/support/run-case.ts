@@ -68,6 +68,9 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
   if (spec.needs?.includes('resource') && !context.target.resource) {
     return { ...base, verdict: 'skip', reason: 'set target.routes.resource (create, list and read routes of a per-user resource) to enable' }
   }
+  if (spec.needs?.includes('frontend') && !context.target.cors.browserCalls) {
+    return { ...base, verdict: 'skip', reason: 'target.cors is false: no browser calls this backend' }
+  }
   const kit = probeKit(context, run)
   const notApplicable = spec.notApplicable?.(kit)
   if (notApplicable) return { ...base, verdict: 'skip', reason: notApplicable }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -49,6 +51,8 @@ test('guesses me and the resource routes from /openapi.json; the written config 
   expect(written).toContain("update: 'PATCH /api/todos/{todo_id}', updateBody: { title: 'changed by authconform' },")
   expect(written).toContain("remove: 'DELETE /api/todos/{todo_id}',")
   expect(written).toContain(`issuer: { port: ${issuerPort}, expiresIn: '15m' }`)
+  // Its CORS layer answered the preflight (without allowing localhost:3000): browsers call it.
+  expect(written).toMatch(/^ {4}\/\/ cors: \{ allowedOrigins/m)
 
   const run = await runCli(['run', '--config', file, '--suite', 'baseline', '--suite', 'ownership'])
   expect(run.code, run.stdout).toBe(0)
@@ -70,4 +74,17 @@ test('asks nothing off a terminal, refuses to overwrite, and writes placeholders
   // It still loads: `list` runs through the config loader without starting anything.
   const check = await runCli(['run', '--config', file, '--only', 'nope/nope'])
   expect(check.stderr).toMatch(/unknown case id "nope\/nope"/)
+})
+
+test('a backend with no CORS layer at all is written as one no browser calls (cors: false)', async () => {
+  const server = http.createServer((_req, res) => res.writeHead(404).end())
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const file = path.join(dir, 'no-cors.config.ts')
+    const init = await runCli(['init', '--target-url', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--out', file])
+    expect(init.code, init.stderr).toBe(0)
+    expect(readFileSync(file, 'utf8')).toMatch(/^ {4}cors: false, \/\/ a preflight from http:\/\/localhost:3000 got no CORS headers/m)
+  } finally {
+    server.close()
+  }
 })

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { AuthconformError } from '../../harness/errors.ts'
 import { importConfigFile, resolveConfig, selectedProfiles, type ConfigOverrides } from '../../harness/config/load.ts'
 import { ROUTE_SYNTAX } from '../../harness/config/routes.ts'
+import { browserCallsTarget, configuredOrigins } from '../../harness/config/schema.ts'
 import { catchError } from './support.ts'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
@@ -40,6 +41,24 @@ describe('resolveConfig', () => {
   test("target.cwd is resolved against the config file's folder, not the process cwd", () => {
     const resolved = resolveConfig({ target: COMMAND_TARGET }, {}, '/projects/api/authconform.config.ts')
     expect(resolved.target.cwd).toBe('/projects/api/backend')
+  })
+
+  test('target.cors: false says no browser calls the backend (same as { enabled: false })', () => {
+    for (const cors of [false, { enabled: false }] as const) {
+      const resolved = resolveConfig({ target: { ...COMMAND_TARGET, cors } })
+      expect(browserCallsTarget(resolved.target.cors)).toBe(false)
+      expect(configuredOrigins(resolved.target.cors)).toEqual([])
+    }
+    const listed = resolveConfig({ target: { ...COMMAND_TARGET, cors: { allowedOrigins: ['http://localhost:3000'] } } })
+    expect(browserCallsTarget(listed.target.cors)).toBe(true)
+    expect(configuredOrigins(listed.target.cors)).toEqual(['http://localhost:3000'])
+    expect(browserCallsTarget(resolveConfig({ target: COMMAND_TARGET }).target.cors)).toBe(true)
+  })
+
+  test('disabling CORS while listing allowed origins is an error naming both keys', () => {
+    const { message } = configError({ target: { ...URL_TARGET, cors: { enabled: false, allowedOrigins: ['http://localhost:3000'] } } })
+    expect(message).toContain('target.cors.enabled')
+    expect(message).toContain('target.cors.allowedOrigins')
   })
 
   test('an unknown top-level key is named', () => {
