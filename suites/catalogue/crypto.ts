@@ -2,7 +2,7 @@ import type { Profile } from '../../harness/profiles.ts'
 import { ecdsaDer, ed25519WithSPlusL, joinEcdsa, P256_ORDER, splitEcdsa } from '../support/signature-forms.ts'
 import { signatureBytes, withChanges, withSignature } from '../support/tokens.ts'
 import { defineCase, type ProbeKit } from './define.ts'
-import { rejected } from './expect.ts'
+import { rejected, rejectedPreferably } from './expect.ts'
 
 /**
  * Signature values a correct verifier refuses by arithmetic, not by luck: ECDSA's psychic
@@ -39,7 +39,9 @@ function siblingAlgorithm(id: string, profile: Profile, alg: string) {
     profiles: [profile],
     profilesReason: `concerns the ${profile} key only`,
     probe: ({ signAsIssuer, user }) => ({ token: signAsIssuer(withChanges(user.a.header, { alg }), user.a.claims, alg) }),
-    expect: rejected(),
+    // Signing it takes the issuer's own key, so an accept is an unpinned algorithm, not a
+    // forgery (jose verifying with a secret and no `algorithms` takes every HS*).
+    expect: rejectedPreferably('the algorithm is not pinned (RFC 8725 §3.1), but only the key holder can sign this token', { crashIsRefusal: true }),
     fix: FIX_PIN,
   })
 }

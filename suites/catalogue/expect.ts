@@ -9,10 +9,13 @@ export interface RejectionOptions {
   alsoFine?: number[]
   /** An answer slower than this is a fail (a hang, a command run from a header). */
   withinMs?: number
-  /** 403 is a fail rather than a warn (the case is about 401-vs-403 itself). */
-  strict401?: boolean
   /** Closing the connection counts as refusing (oversized input the server will not read). */
   dropIsRefusal?: boolean
+  /**
+   * A 5xx is a warn, not a fail: the request was refused all the same, and what made it crash
+   * is not the attacker's (a JWKS outage, a token only the issuer can sign).
+   */
+  crashIsRefusal?: boolean
 }
 
 /** The answer to a request that must be refused, graded the same way for every case. */
@@ -28,11 +31,12 @@ function gradeRejection(exchange: Exchange, acceptedVerdict: 'fail' | 'warn', op
   if (isSuccess(status)) return { verdict: acceptedVerdict, reason: `accepted: answered ${status}` }
   if (status >= 500) {
     const trace = /Traceback|at .+\(.+:\d+:\d+\)|Exception/.test(exchange.body) ? ' and leaked a stack trace' : ''
-    return { verdict: 'fail', reason: `answered ${status}${trace}: the verifier crashed instead of rejecting (an unhandled exception)`, severityCap: 'medium' }
+    const crashed = `answered ${status}${trace}: the verifier crashed instead of rejecting (an unhandled exception)`
+    if (options.crashIsRefusal) return { verdict: 'warn', reason: `${crashed}; it failed closed`, severityCap: 'low' }
+    return { verdict: 'fail', reason: crashed, severityCap: 'medium' }
   }
-  if (status === 403) {
-    return { verdict: options.strict401 ? 'fail' : 'warn', reason: 'rejected with 403; an invalid or missing token is 401 (RFC 6750 §3.1)', ...(options.strict401 && { severityCap: 'low' as const }) }
-  }
+  // RFC 6750 §3.1 says SHOULD: FastAPI's HTTPBearer and others answer 403 by design.
+  if (status === 403) return { verdict: 'warn', reason: 'rejected with 403; an invalid or missing token should be 401 (RFC 6750 §3.1)' }
   return { verdict: 'warn', reason: `rejected with ${status}; expected 401 for an invalid token (RFC 6750 §3.1)` }
 }
 
@@ -42,8 +46,17 @@ export const rejected =
   (exchange) =>
     gradeRejection(exchange, 'fail', options)
 
-/** Rejecting is best practice but accepting is allowed by the RFCs: accept is a warn. */
-export const rejectedPreferably = (): Judge => (exchange) => gradeRejection(exchange, 'warn')
+/**
+ * Rejecting is right, but accepting is not a fail: the RFCs allow it, or mainstream libraries
+ * accept it on their defaults and only the issuer can make the token (`why` says which, and
+ * becomes the reason on an accept).
+ */
+export const rejectedPreferably =
+  (why?: string, options: RejectionOptions = {}): Judge =>
+  (exchange) => {
+    const grade = gradeRejection(exchange, 'warn', options)
+    return why && isSuccess(exchange.status) ? { ...grade, reason: `${grade.reason}: ${why}` } : grade
+  }
 
 /**
  * A header pointing at the attacker's server must neither be trusted (accept → fail) nor

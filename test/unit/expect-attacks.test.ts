@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import type { JudgeContext } from '../../suites/catalogue/define.ts'
 import {
   acceptedPreferably,
+  rejectedPreferably,
   answersWithoutCrashing,
   neverFetches,
   refusedOrReadAsLast,
@@ -9,6 +10,8 @@ import {
   rejectedWithoutFetching,
 } from '../../suites/catalogue/expect.ts'
 import { exchange, principal } from './support.ts'
+import { findCase } from '../../suites/catalogue/index.ts'
+import type { ProbingCase } from '../../suites/catalogue/define.ts'
 
 /** The judges the attack suites added: options of rejected(), fetch evidence, tolerant answers. */
 const context: JudgeContext = { user: { a: principal('a', 'user-a-id'), b: principal('b', 'user-b-id') }, meId: 'user.id' }
@@ -26,8 +29,18 @@ describe('rejected() options', () => {
     expect(judge(exchange({ status: 401, ms: 5003 }), context)).toMatchObject({ verdict: 'fail', reason: 'answered only after 5003 ms (limit 2000 ms)' })
   })
 
-  test('strict401 turns 403 into a (low) fail', () => {
-    expect(rejected({ strict401: true })(exchange({ status: 403 }), context)).toMatchObject({ verdict: 'fail', severityCap: 'low' })
+  test('403 for an invalid token is a warn (RFC 6750 §3.1 says SHOULD 401)', () => {
+    expect(rejected()(exchange({ status: 403 }), context).verdict).toBe('warn')
+  })
+
+  test('crashIsRefusal: a 5xx is a low warn that says it failed closed; without it a medium fail', () => {
+    expect(rejected({ crashIsRefusal: true })(exchange({ status: 500 }), context)).toMatchObject({ verdict: 'warn', severityCap: 'low', reason: expect.stringContaining('failed closed') })
+    expect(rejected()(exchange({ status: 500 }), context)).toMatchObject({ verdict: 'fail', severityCap: 'medium' })
+  })
+
+  test('rejectedPreferably(why): an accept is a warn that says why', () => {
+    expect(rejectedPreferably('libraries do it')(exchange({ status: 200 }), context)).toMatchObject({ verdict: 'warn', reason: 'accepted: answered 200: libraries do it' })
+    expect(rejectedPreferably('libraries do it')(exchange({ status: 401 }), context)).toMatchObject({ verdict: 'pass', reason: 'rejected with 401' })
     expect(rejected()(exchange({ status: 403 }), context).verdict).toBe('warn')
   })
 
@@ -75,5 +88,24 @@ describe('tolerant judges', () => {
     expect(judge(exchange({ status: 401 }), context).verdict).toBe('pass')
     expect(judge(exchange({ status: 200, body: '{"user":{"id":"user-b-id"}}' }), context).verdict).toBe('pass')
     expect(judge(exchange({ status: 200, body: '{"user":{"id":"user-a-id"}}' }), context).verdict).toBe('fail')
+  })
+})
+
+describe('bearer/header-and-query (A in the header, B in ?access_token=)', () => {
+  const judge = (findCase('bearer/header-and-query') as ProbingCase).expect
+  const as = (id: string) => exchange({ status: 200, body: JSON.stringify({ user: { id } }) })
+
+  test("a server that never reads the query answers as A: conformant", () => {
+    expect(judge(as('user-a-id'), context)).toMatchObject({ verdict: 'pass', reason: expect.stringContaining('query ignored') })
+  })
+
+  test("acting as B (the query's token won) is the finding", () => {
+    expect(judge(as('user-b-id'), context)).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('won over the Authorization header') })
+  })
+
+  test('refusing both methods (400 invalid_request, or 401) passes; without meId an accept cannot be told apart', () => {
+    expect(judge(exchange({ status: 400 }), context).verdict).toBe('pass')
+    expect(judge(exchange({ status: 401 }), context).verdict).toBe('pass')
+    expect(judge(as('user-b-id'), { ...context, meId: undefined })).toMatchObject({ verdict: 'pass', reason: expect.stringContaining('set target.routes.meId') })
   })
 })

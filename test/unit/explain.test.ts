@@ -266,7 +266,7 @@ describe('explainCase', () => {
     expect(text).toContain('\nFastAPI\n')
     expect(text).toContain('\nExpress\n')
     expect(text).toContain('CORSMiddleware')
-    expect(text).toContain('needs     Chromium')
+    expect(text).toContain('needs     a backend that browsers call (skipped when target.cors is false); Chromium')
   })
 
   test('colour only when asked', () => {
