@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
-import { isAccepted, paced, pollUntil, seconds, sendTimed } from '../support/lifecycle.ts'
+import { isAccepted, paced, pollUntil, seconds, sendTimed, sleep } from '../support/lifecycle.ts'
+import { worse } from '../../harness/verdict.ts'
 import { signAsAttacker, withChanges } from '../support/tokens.ts'
 import type { Exchange } from '../support/exchange.ts'
-import { defineCase, type Judgement, type LifecycleKit } from './define.ts'
+import { defineCase, type Judge, type Judgement, type LifecycleKit, type ScenarioOutcome } from './define.ts'
 import { answersWithoutCrashing, rejected } from './expect.ts'
 
 /**
@@ -12,8 +13,12 @@ import { answersWithoutCrashing, rejected } from './expect.ts'
  * (rotating first where it needs two keys), so any one of them can run alone.
  */
 const KEYS_ONLY = { profiles: ASYMMETRIC_PROFILES, profilesReason: 'HS256 has no key set to rotate or fetch' }
-// 5 s, plus slack so a client with the common 5 s fetch timeout (jose's default) is not failed by milliseconds.
-const OUTAGE_LIMIT_MS = 5500
+/**
+ * How long a scenario waits for the verifier: keys.windowSeconds (30 s: jose's refetch cooldown),
+ * plus slack for a refetch at the very end of a cooldown that began just before the scenario.
+ */
+const WINDOW_SLACK_MS = 5000
+const windowMs = (kit: LifecycleKit) => kit.settings.windowSeconds * 1000 + WINDOW_SLACK_MS
 
 /** A token for user A signed by the issuer's current key (or `kid`), with that kid in its header. */
 async function tokenWithKey(kit: LifecycleKit, kid: string | undefined, header: Record<string, unknown> = {}) {
@@ -25,7 +30,7 @@ async function tokenWithKey(kit: LifecycleKit, kid: string | undefined, header: 
  * still be inside its refetch cooldown for a key it has not seen yet).
  */
 async function ensureAccepted(kit: LifecycleKit, token: string, what: string) {
-  const { reached, elapsedMs, exchange } = await pollUntil(kit, { token }, isAccepted, kit.settings.windowSeconds * 1000)
+  const { reached, elapsedMs, exchange } = await pollUntil(kit, { token }, isAccepted, windowMs(kit))
   if (!reached) throw new Error(`precondition: the target never accepted ${what} (${exchange.status}) within ${seconds(elapsedMs)}; see keys/rotation-new-kid`)
 }
 
@@ -33,46 +38,100 @@ function unknownKidToken(kit: LifecycleKit) {
   return signAsAttacker(kit.profile, withChanges(kit.user.a.header, { kid: randomBytes(12).toString('base64url') }), kit.user.a.claims)
 }
 
-/** How long an outage scenario keeps asking until the target's refetch cooldown lets it fetch. */
-const EXERCISE_MS = 15_000
+// jose's JWKS fetch gives up after 5 s; the slack keeps a 5 s timeout from failing by milliseconds.
+const PROMPT_MS = 5500
+/** How long the slow JWKS takes to answer; well past the common 5-10 s fetch timeouts. */
+const SLOW_JWKS_MS = 20_000
+/** A request still unanswered this long after the JWKS itself answered was never going to be. */
+const NEVER_ANSWERED_MS = SLOW_JWKS_MS + 10_000
+
+/** During a JWKS outage (500) or junk: never accept; a crash still refuses, so it is a warn. */
+const refusedDuringFault = rejected({ alsoFine: [503], crashIsRefusal: true })
 
 /**
- * A JWKS fault must neither open the door nor stall the request (hang = fail). The target only
- * meets the fault when it refetches, which its cooldown may delay: unknown-kid tokens are sent
- * once a second until a JWKS request arrives (or EXERCISE_MS passes), and every answer counts.
+ * While the JWKS answers only after SLOW_JWKS_MS: accepting is a fail, and so is holding the
+ * request past the JWKS's own answer. Between a prompt answer and that, the request waited on
+ * the fetch: a warn with the time, as libraries differ (jose 5 s, PyJWT 2.7+ 30 s, PyJWT 2.6
+ * none at all), and no attacker chooses when the issuer is slow.
  */
-function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', fault: 'fail' | 'hang' | 'junk', title: string, fix: string) {
+export const judgeSlowJwks: Judge = (exchange, context) => {
+  if (isAccepted(exchange)) return refusedDuringFault(exchange, context)
+  if (exchange.status === 0 && exchange.ms >= NEVER_ANSWERED_MS - 100) {
+    return { verdict: 'fail', reason: `no answer within ${seconds(exchange.ms)}, though the slow JWKS answered after ${seconds(SLOW_JWKS_MS)}: the request hangs` }
+  }
+  const graded = refusedDuringFault(exchange, context)
+  if (exchange.ms <= PROMPT_MS) return graded
+  const held = exchange.ms >= SLOW_JWKS_MS - 1000 ? ': held as long as the JWKS was slow, so its fetch seems to have no timeout' : `: its JWKS fetch timeout is above ${PROMPT_MS / 1000} s`
+  return { verdict: graded.verdict === 'pass' ? 'warn' : graded.verdict, reason: `${graded.reason} only after ${seconds(exchange.ms)}${held}`, severityCap: graded.severityCap }
+}
+
+/**
+ * A JWKS fault must neither open the door nor stall the request. The target only meets the
+ * fault when it refetches, which its cooldown may delay (jose: 30 s): unknown-kid tokens are
+ * sent once a second until a JWKS request arrives (or the window passes); every answer counts.
+ */
+function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: string, fix: string) {
+  const slow = name === 'jwks-slow'
   return defineCase({
     id: `keys/${name}`,
     title,
-    severity: fault === 'hang' ? 'medium' : 'critical',
+    severity: slow ? 'medium' : 'critical',
     refs: ['RFC8725-3.10', 'RFC7517-5'],
     ...KEYS_ONLY,
     scenario: async (kit) => {
-      await kit.control.fault(fault)
+      if (slow) await kit.control.fault('slow', SLOW_JWKS_MS)
+      else await kit.control.fault(name === 'jwks-outage' ? 'fail' : 'junk')
+      const judge = slow ? judgeSlowJwks : refusedDuringFault
       const started = Date.now()
-      const judge = rejected({ alsoFine: [503], withinMs: OUTAGE_LIMIT_MS })
       let worst: (Judgement & { exchange: Exchange }) | undefined
       let exercised = false
-      while (!exercised && Date.now() - started < EXERCISE_MS) {
+      while (!exercised && Date.now() - started < windowMs(kit)) {
         const before = await kit.control.jwksRequests(started)
-        // A hang comes back after the probe's timeout, so withinMs turns it into a fail.
-        const exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: OUTAGE_LIMIT_MS + 3000 })
+        const exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
         exercised = (await kit.control.jwksRequests(started)) > before
         const judgement = judge(exchange, { user: kit.user })
-        if (!worst || judgement.verdict === 'fail' || (exercised && worst.verdict === 'pass')) worst = { ...judgement, exchange }
+        if (!worst || worse(judgement.verdict, worst.verdict) || (exercised && worst.verdict === 'pass')) worst = { ...judgement, exchange }
         if (judgement.verdict === 'fail') break
-        if (!exercised) await new Promise((resolve) => setTimeout(resolve, 1000))
+        if (!exercised) await sleep(1000)
       }
       if (exercised) return { ...worst!, reason: `${worst!.reason} (the target refetched the JWKS during the fault)` }
       // Not reached is not proven safe: a fail-open verifier with a long cooldown looks the same.
       if (worst!.verdict === 'pass') {
-        return { ...worst!, verdict: 'warn', reason: `${worst!.reason}, but the target did not refetch within ${EXERCISE_MS / 1000} s of the fault (a refetch cooldown that long also hides a fail-open path)` }
+        return { ...worst!, verdict: 'warn', reason: `${worst!.reason}, but the target did not refetch within ${seconds(windowMs(kit))} of the fault (a refetch cooldown that long also hides a fail-open path)` }
       }
       return worst!
     },
     fix,
   })
+}
+
+/**
+ * After a rotation real users' tokens carry the new kid, which makes a caching verifier refetch
+ * (within its cooldown). This plays that traffic, counts the verifier's JWKS fetches at the
+ * issuer, and judges the removed key only against what the verifier has had reason to learn.
+ */
+async function watchRemovedKey(kit: LifecycleKit, { removedToken, freshToken, removedAt }: { removedToken: string; freshToken: string; removedAt: number }): Promise<ScenarioOutcome> {
+  const started = performance.now()
+  let learnedAfterMs: number | undefined // when the verifier had fetched a key set without the removed key
+  for (;;) {
+    const user = await kit.send({ token: freshToken })
+    if (learnedAfterMs === undefined && isAccepted(user) && (await kit.control.jwksRequests(removedAt)) > 0) learnedAfterMs = performance.now() - started
+    const exchange = await kit.send({ token: removedToken })
+    const elapsedMs = performance.now() - started
+    const learned = learnedAfterMs === undefined ? '' : ` (it fetched a key set without it ${seconds(learnedAfterMs)} after removal)`
+    if (!isAccepted(exchange)) return { verdict: 'pass', reason: `the removed key was refused ${seconds(elapsedMs)} after removal${learned}`, exchange }
+    if (elapsedMs >= windowMs(kit)) {
+      if (learnedAfterMs === undefined) {
+        return { verdict: 'fail', reason: `the removed key was still accepted ${seconds(elapsedMs)} after removal, and the verifier never fetched the key set, not even for users' tokens with the new kid: a removed (leaked) key is trusted until a restart`, exchange }
+      }
+      return {
+        verdict: 'warn',
+        reason: `the removed key was still accepted ${seconds(elapsedMs)} after removal${learned}: it keeps keys per kid beyond a refetch (get-jwks and jwks-rsa do, until their TTL), so a leaked key works until that TTL ends`,
+        exchange,
+      }
+    }
+    await sleep(500)
+  }
 }
 
 export const keysCases = [
@@ -104,7 +163,8 @@ export const keysCases = [
       await kit.control.rotate()
       const exchange = await kit.send({ token: await tokenWithKey(kit, previous) })
       if (isAccepted(exchange)) return { verdict: 'pass', reason: 'the previous key, still in the JWKS, is accepted', exchange }
-      return { verdict: 'fail', reason: `the previous key, still in the JWKS, was refused (${exchange.status}): users are logged out at every rotation`, exchange }
+      // Refusing a valid token locks users out but lets nobody in: a warn, however bad.
+      return { verdict: 'warn', reason: `the previous key, still in the JWKS, was refused (${exchange.status}): users are logged out at every rotation`, exchange }
     },
     fix: 'select the key by kid among all published keys, not only the newest',
   }),
@@ -130,16 +190,16 @@ export const keysCases = [
     scenario: async (kit) => {
       const kid = await kit.control.rotate()
       const token = await tokenWithKey(kit, kid)
-      const windowMs = kit.settings.windowSeconds * 1000
-      const { exchange, elapsedMs, reached } = await pollUntil(kit, { token }, isAccepted, windowMs)
+      const { exchange, elapsedMs, reached } = await pollUntil(kit, { token }, isAccepted, windowMs(kit))
       if (reached) return { verdict: 'pass', reason: `the new key was accepted ${seconds(elapsedMs)} after rotation`, exchange }
-      return { verdict: 'fail', reason: `the new key was still refused ${seconds(elapsedMs)} after rotation (window ${kit.settings.windowSeconds} s): the JWKS cache never refreshes`, exchange }
+      // Users with new tokens are refused until the cache refreshes: an outage, not a way in.
+      return { verdict: 'warn', reason: `the new key was still refused ${seconds(elapsedMs)} after rotation (window ${kit.settings.windowSeconds} s): users with new tokens are locked out until the verifier refetches (a refetch rate limit that long, or a cache that never refreshes)`, exchange }
     },
     fix: 'refetch the JWKS when a token names an unknown kid (rate-limited), instead of caching the first key set forever',
   }),
   defineCase({
     id: 'keys/rotation-removed',
-    title: 'stops accepting a removed key within the window (observed cache lifetime reported)',
+    title: "stops accepting a removed key once it has fetched a key set without it (users' new-kid traffic)",
     severity: 'medium',
     refs: ['RFC7517-5', 'RFC8725-3.10'],
     ...KEYS_ONLY,
@@ -155,16 +215,14 @@ export const keysCases = [
           break
         }
       }
-      const token = await tokenWithKey(kit, removed)
-      await ensureAccepted(kit, token, 'the key about to be removed')
-      await kit.control.rotate()
+      const removedToken = await tokenWithKey(kit, removed)
+      await ensureAccepted(kit, removedToken, 'the key about to be removed')
+      const fresh = await kit.control.rotate()
+      const removedAt = Date.now()
       await kit.control.remove(removed!)
-      const windowMs = kit.settings.windowSeconds * 1000
-      const { exchange, elapsedMs, reached } = await pollUntil(kit, { token }, (e) => !isAccepted(e), windowMs, 500)
-      if (reached) return { verdict: 'pass', reason: `the removed key was refused ${seconds(elapsedMs)} after removal (observed cache lifetime)`, exchange }
-      return { verdict: 'fail', reason: `the removed key was still accepted ${seconds(elapsedMs)} after removal (window ${kit.settings.windowSeconds} s): a leaked key cannot be revoked`, exchange }
+      return watchRemovedKey(kit, { removedToken, freshToken: await tokenWithKey(kit, fresh), removedAt })
     },
-    fix: 'bound the JWKS cache lifetime (jose cacheMaxAge, PyJWKClient lifespan) below keys.windowSeconds, so a removed (leaked) key stops working fast',
+    fix: 'refetch the key set when a token names an unknown kid (jose createRemoteJWKSet, PyJWKClient do) and replace it whole; with per-kid caches (get-jwks ttl, jwks-rsa cacheMaxAge) keep the TTL to minutes',
   }),
   defineCase({
     id: 'keys/unknown-kid-storm',
@@ -182,12 +240,13 @@ export const keysCases = [
       const accepted = exchanges.find(isAccepted)
       if (accepted) return { verdict: 'fail', reason: 'a token with an unknown kid was accepted', exchange: accepted }
       const summary = `${fetches} JWKS fetches for ${stormTokens} unknown kids in ${stormSeconds} s (budget ${stormBudget})`
-      if (fetches > stormBudget) return { verdict: 'fail', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
+      // PyJWKClient and get-jwks refetch for every unknown kid on their defaults: a warn.
+      if (fetches > stormBudget) return { verdict: 'warn', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
       return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
     },
     fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
   }),
-  outageCase('jwks-outage', 'fail', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),
-  outageCase('jwks-slow', 'hang', 'answers within 5 s (+0.5 s slack) while the JWKS hangs', 'set a fetch timeout on the JWKS client (2-3 s) so a slow issuer cannot hold every request'),
-  outageCase('jwks-junk', 'junk', 'rejects an unknown-kid token while the JWKS serves junk', 'validate the fetched key set and keep the last good one; junk never yields a key'),
+  outageCase('jwks-outage', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),
+  outageCase('jwks-slow', 'answers promptly while the JWKS takes 20 s (never accepts, never hangs)', 'set a fetch timeout on the JWKS client (jose: 5 s by default; PyJWT 2.6 has none: upgrade to 2.7+ or wrap fetch_data) so a slow issuer cannot hold every request'),
+  outageCase('jwks-junk', 'rejects an unknown-kid token while the JWKS serves junk', 'validate the fetched key set and keep the last good one; junk never yields a key'),
 ]

@@ -3,7 +3,7 @@ import { TargetUnanswered, type Exchange } from './exchange.ts'
 
 export const isAccepted = (exchange: Exchange) => exchange.status >= 200 && exchange.status < 300
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Sends `probe` every `everyMs` until `done` holds or `windowMs` passes; returns the last

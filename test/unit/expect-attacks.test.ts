@@ -11,6 +11,7 @@ import {
 } from '../../suites/catalogue/expect.ts'
 import { exchange, principal } from './support.ts'
 import { findCase } from '../../suites/catalogue/index.ts'
+import { judgeSlowJwks } from '../../suites/catalogue/keys.ts'
 import type { ProbingCase } from '../../suites/catalogue/define.ts'
 
 /** The judges the attack suites added: options of rejected(), fetch evidence, tolerant answers. */
@@ -107,5 +108,15 @@ describe('bearer/header-and-query (A in the header, B in ?access_token=)', () =>
     expect(judge(exchange({ status: 400 }), context).verdict).toBe('pass')
     expect(judge(exchange({ status: 401 }), context).verdict).toBe('pass')
     expect(judge(as('user-b-id'), { ...context, meId: undefined })).toMatchObject({ verdict: 'pass', reason: expect.stringContaining('set target.routes.meId') })
+  })
+})
+
+describe('keys/jwks-slow (the JWKS answers after 20 s)', () => {
+  test('a prompt refusal passes; a late one is a warn that says which; accepting or hanging fails', () => {
+    expect(judgeSlowJwks(exchange({ status: 401, ms: 5003 }), context).verdict).toBe('pass')
+    expect(judgeSlowJwks(exchange({ status: 401, ms: 8100 }), context)).toMatchObject({ verdict: 'warn', reason: expect.stringContaining('timeout is above 5.5 s') })
+    expect(judgeSlowJwks(exchange({ status: 401, ms: 20_150 }), context)).toMatchObject({ verdict: 'warn', reason: expect.stringContaining('seems to have no timeout') })
+    expect(judgeSlowJwks(exchange({ status: 200, ms: 300 }), context).verdict).toBe('fail')
+    expect(judgeSlowJwks(exchange({ status: 0, ms: 30_004, dropped: 'no answer' }), context)).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('the request hangs') })
   })
 })
