@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { readdir, readFile, readlink } from 'node:fs/promises'
 
 /** A port free on 127.0.0.1 right now (the OS picks it; we release it for the child to bind). */
 export function freePort(): Promise<number> {
@@ -11,4 +12,47 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+const LISTEN = '0A'
+
+/** Socket inodes listening on `port` on any local address (Linux /proc/net), or undefined without /proc. */
+async function listeningInodes(port: number): Promise<Set<string> | undefined> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+  const inodes = new Set<string>()
+  let readable = false
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => undefined)
+    if (text === undefined) continue
+    readable = true
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/)
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === LISTEN && fields[9]) inodes.add(fields[9])
+    }
+  }
+  return readable ? inodes : undefined
+}
+
+/**
+ * Whether the process that listens on `port` belongs to process group `group` (the target the
+ * harness started). A port picked free is released for the child to bind, and another process
+ * may take it first: then the readiness probe is answered by a stranger (another run's target,
+ * one of this run's issuers) and every case would be judged against it. Undefined where /proc
+ * cannot tell (not Linux).
+ */
+export async function listenerInGroup(port: number, group: number): Promise<boolean | undefined> {
+  const inodes = await listeningInodes(port)
+  if (!inodes || inodes.size === 0) return undefined
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+    // Fields after the parenthesised command name: state, ppid, pgrp.
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== group) continue
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')
+      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1]
+      if (inode && inodes.has(inode)) return true
+    }
+  }
+  return false
 }

@@ -5,7 +5,7 @@ import { AuthconformError, errorMessage } from '../errors.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { IssuerCoordinates } from './issuer.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'
-import { freePort } from './ports.ts'
+import { freePort, listenerInGroup } from './ports.ts'
 
 const debug = createDebug('target')
 const OUTPUT_LINES = 20
@@ -177,6 +177,12 @@ async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinate
   const started: StartedTarget = { baseURL, output: () => [...lines], exitStatus: () => exited, [Symbol.asyncDispose]: stop }
   try {
     await waitUntilReady(started, target, command)
+    if ((await listenerInGroup(port, child.pid!)) === false) {
+      // onAFreePort retries on another port, as for a child that reported EADDRINUSE itself.
+      throw new AuthconformError('ERR_TARGET_START', `port ${port} is answered by another process, not the target: ${command}`, {
+        details: [`port ${port} was taken before the target bound it (EADDRINUSE)`, ...started.output()],
+      })
+    }
   } catch (error) {
     await stop()
     throw error

@@ -95,6 +95,24 @@ describe('a target whose port another process takes first', () => {
   })
 })
 
+describe('a target whose port a stranger answers before the target binds it', () => {
+  test("the stranger's answers are not taken for the target's: it is started again on another port", async () => {
+    const marker = path.join(dir, 'port-answered-once')
+    const config = writeConfig({ target: faultyTarget(`port-answered-once=${marker}`) })
+    const run = await runCliOnce(['run', '--config', config, '--suite', 'baseline', '--profile', 'EdDSA', '--runtime', 'embedded'], { env: { DEBUG: 'authconform:target' } })
+    const seen = existsSync(marker) ? readFileSync(marker, 'utf8') : ''
+    const stranger = Number(/^pid (\d+)$/m.exec(seen)?.[1])
+    if (stranger) process.kill(stranger, 'SIGKILL')
+    expect(run.stderr).toMatch(/the target's port was taken before it could bind; trying another \(attempt 2\)/)
+    expect(run.code, run.stderr).toBe(0)
+    expect(lastLine(run.stdout)).toBe('7 passed, 0 failed, 0 warned, 0 skipped, 0 errored')
+    expect(seen, 'the stranger answered the readiness probe').toContain('/health')
+    expect(seen, 'no case was sent to the stranger').not.toContain('/api/')
+    // The CLI's leftovers are taken the moment it exits, when the stranger (not the run's) still runs.
+    expect(run.leftovers().filter((line) => !line.startsWith(`process ${stranger}:`)), 'left behind').toEqual([])
+  })
+})
+
 describe('a target that does not speak HTTP', () => {
   let junk: ChildProcess
   let junkURL: string
