@@ -46,7 +46,7 @@ const SLOW_JWKS_MS = 20_000
 const NEVER_ANSWERED_MS = SLOW_JWKS_MS + 10_000
 
 /** During a JWKS outage (500) or junk: never accept; a crash still refuses, so it is a warn. */
-const refusedDuringFault = rejected({ alsoFine: [503], crashIsRefusal: true })
+const refusedDuringFault = rejected({ alsoFine: [503] })
 
 /**
  * While the JWKS answers only after SLOW_JWKS_MS: accepting is a fail, and so is holding the

@@ -4,12 +4,21 @@ import path from 'node:path'
 import type { ResultDocument } from '../../harness/report/document.ts'
 import { REPO, runCli } from './cli.ts'
 
+/**
+ * A reference target's expectations: the cases it fails and warns, exactly. `mustFail` and
+ * `mustWarn` hold in every profile the case is not skipped in; `inProfile` adds what only one
+ * profile shows (an HS256 verifier that never reads kid).
+ */
 export interface Manifest {
   name: string
   stack: string
   kind: 'good' | 'flawed'
   flaw: string | null
+  /** The library and how it is configured (good targets: its documented defaults). */
+  library?: string
   mustFail: string[]
+  mustWarn?: string[]
+  inProfile?: Record<string, { mustFail?: string[]; mustWarn?: string[] }>
 }
 
 export const TARGETS_DIR = path.join(REPO, 'fixtures/targets')
@@ -41,25 +50,24 @@ export interface Confusion {
   unexpected: string[]
   errored: string[]
   warned: string[]
+  /** The same comparison for warns. */
+  warnsMissing: string[]
+  warnsUnexpected: string[]
 }
 
-/** Per profile: which failures the manifest predicts, which happened, and the differences. */
+/** Per profile: which failures and warns the manifest predicts, which happened, and the differences. */
 export function confusion(document: ResultDocument, manifest: Manifest): Confusion[] {
   return document.profiles.map((profile) => {
     const cases = document.cases.filter((c) => c.profile === profile)
     const ids = (verdict: string) => cases.filter((c) => c.verdict === verdict).map((c) => c.id)
-    const failed = ids('fail')
     // A case that cannot apply to this profile (an ES256 edge case under EdDSA) is not missing.
     const skipped = ids('skip')
-    const expected = manifest.mustFail.filter((id) => !skipped.includes(id))
-    return {
-      profile,
-      expected,
-      failed,
-      missing: expected.filter((id) => !failed.includes(id)),
-      unexpected: failed.filter((id) => !manifest.mustFail.includes(id)),
-      errored: ids('error'),
-      warned: ids('warn'),
-    }
+    const predicted = (key: 'mustFail' | 'mustWarn') => [...(manifest[key] ?? []), ...(manifest.inProfile?.[profile]?.[key] ?? [])].filter((id) => !skipped.includes(id))
+    const compare = (expected: string[], observed: string[]) => ({ missing: expected.filter((id) => !observed.includes(id)), unexpected: observed.filter((id) => !expected.includes(id)) })
+    const failed = ids('fail')
+    const warned = ids('warn')
+    const expected = predicted('mustFail')
+    const warns = compare(predicted('mustWarn'), warned)
+    return { profile, expected, failed, ...compare(expected, failed), errored: ids('error'), warned, warnsMissing: warns.missing, warnsUnexpected: warns.unexpected }
   })
 }

@@ -34,9 +34,8 @@ describe('rejected() options', () => {
     expect(rejected()(exchange({ status: 403 }), context).verdict).toBe('warn')
   })
 
-  test('crashIsRefusal: a 5xx is a low warn that says it failed closed; without it a medium fail', () => {
-    expect(rejected({ crashIsRefusal: true })(exchange({ status: 500 }), context)).toMatchObject({ verdict: 'warn', severityCap: 'low', reason: expect.stringContaining('failed closed') })
-    expect(rejected()(exchange({ status: 500 }), context)).toMatchObject({ verdict: 'fail', severityCap: 'medium' })
+  test('a 5xx refused all the same: a low warn that says it failed closed', () => {
+    expect(rejected()(exchange({ status: 500 }), context)).toMatchObject({ verdict: 'warn', severityCap: 'low', reason: expect.stringContaining('failed closed') })
   })
 
   test('rejectedPreferably(why): an accept is a warn that says why', () => {
@@ -67,21 +66,21 @@ describe('fetch evidence', () => {
     expect(neverFetches()(exchange({ status: 200, attackerFetches: [] }), context).verdict).toBe('pass')
     expect(neverFetches()(exchange({ status: 401, attackerFetches: [] }), context).verdict).toBe('pass')
     expect(neverFetches()(exchange({ status: 401, attackerFetches: fetched }), context).verdict).toBe('fail')
-    expect(neverFetches()(exchange({ status: 500, attackerFetches: [] }), context).verdict).toBe('fail')
+    expect(neverFetches()(exchange({ status: 500, attackerFetches: [] }), context).verdict).toBe('warn')
   })
 })
 
 describe('tolerant judges', () => {
-  test('answersWithoutCrashing: any 2xx/4xx passes, 5xx fails', () => {
+  test('answersWithoutCrashing: any 2xx/4xx passes, a 5xx is a warn', () => {
     expect(answersWithoutCrashing()(exchange({ status: 200 }), context).verdict).toBe('pass')
     expect(answersWithoutCrashing()(exchange({ status: 401 }), context).verdict).toBe('pass')
-    expect(answersWithoutCrashing()(exchange({ status: 502 }), context).verdict).toBe('fail')
+    expect(answersWithoutCrashing()(exchange({ status: 502 }), context).verdict).toBe('warn')
   })
 
-  test('acceptedPreferably: a refusal is a warn, a crash a fail', () => {
+  test('acceptedPreferably: a refusal is a warn, a crash too', () => {
     expect(acceptedPreferably()(exchange({ status: 200 }), context).verdict).toBe('pass')
     expect(acceptedPreferably()(exchange({ status: 401 }), context).verdict).toBe('warn')
-    expect(acceptedPreferably()(exchange({ status: 500 }), context).verdict).toBe('fail')
+    expect(acceptedPreferably()(exchange({ status: 500 }), context).verdict).toBe('warn')
   })
 
   test('refusedOrReadAsLast: accepting as the first duplicate value is the fail', () => {

@@ -20,9 +20,9 @@ describe('rejected()', () => {
     expect(judgement.severityCap).toBeUndefined()
   })
 
-  test('a 500 is a fail capped at medium (a crash, not an accept)', () => {
-    expect(rejected()(answered(500), context)).toMatchObject({ verdict: 'fail', severityCap: 'medium' })
-    expect(rejected()(answered(503), context)).toMatchObject({ verdict: 'fail', severityCap: 'medium' })
+  test('a 5xx is a warn capped at low (a crash that still refused, not an accept)', () => {
+    expect(rejected()(answered(500), context)).toMatchObject({ verdict: 'warn', severityCap: 'low' })
+    expect(rejected()(answered(503), context)).toMatchObject({ verdict: 'warn', severityCap: 'low' })
   })
 
   test('the reason names the status', () => {
@@ -35,9 +35,9 @@ describe('rejectedPreferably()', () => {
     expect(rejectedPreferably()(answered(200), context).verdict).toBe('warn')
   })
 
-  test('401 still passes and 5xx still fails', () => {
+  test('401 still passes and a 5xx is a warn', () => {
     expect(rejectedPreferably()(answered(401), context).verdict).toBe('pass')
-    expect(rejectedPreferably()(answered(500), context).verdict).toBe('fail')
+    expect(rejectedPreferably()(answered(500), context).verdict).toBe('warn')
   })
 })
 
