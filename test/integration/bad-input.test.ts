@@ -38,6 +38,14 @@ describe('usage and config errors exit 2', () => {
     expectOneLineError(run.stderr, /target\.routes\.me: must be "METHOD \/path"/)
   })
 
+  test('CORS disabled while listing allowed origins names both keys', async () => {
+    const cors = { enabled: false, allowedOrigins: ['http://localhost:3000'] }
+    const config = writeConfig({ target: { command: 'node server.mjs', routes: ROUTES, cors } })
+    const run = await runCli(['run', '--config', config])
+    expect(run.code).toBe(2)
+    expectOneLineError(run.stderr, /target\.cors\.enabled is false .* but target\.cors\.allowedOrigins lists browser origins: remove one of the two keys/)
+  })
+
   test('unknown case id suggests near ones', async () => {
     const config = writeConfig({ target: { url: 'http://127.0.0.1:1', routes: ROUTES } })
     const run = await runCli(['run', '--config', config, '--issuer-port', '4545', '--only', 'claims/exp-pastt'])
