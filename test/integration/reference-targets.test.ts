@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, test } from 'vitest'
 import { confusion, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
 
 /**
@@ -6,8 +6,9 @@ import { confusion, referenceTargets, runReferenceTarget } from '../support/refe
  * fail nothing; each flawed one fails exactly the case ids in its manifest, in every profile —
  * no more, no fewer. Warns are exact too, so a judgement that drifts shows up here.
  */
-describe.each(referenceTargets())('reference target $name ($kind)', (manifest) => {
-  test(manifest.kind === 'good' ? 'passes every case in every profile' : `fails exactly its manifest: ${manifest.flaw}`, async () => {
+// Three targets at a time: most of a run waits on the verifiers' JWKS cooldowns (30 s each).
+describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (manifest) => {
+  test(manifest.kind === 'good' ? 'passes every case in every profile' : `fails exactly its manifest: ${manifest.flaw}`, async ({ expect }) => {
     const { cli, document } = await runReferenceTarget(manifest.name)
     expect(document, cli.stderr).toBeDefined()
     expect(document!.profiles.length).toBeGreaterThan(0)
