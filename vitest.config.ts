@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Integration tests each start Postgres, issuers and targets: one file at a time on 2 cores.
     fileParallelism: false,
+    // Concurrent tests (the reference targets) run three at a time.
+    maxConcurrency: 3,
     testTimeout: 180_000,
     hookTimeout: 180_000,
     reporters: ['default', './test/support/summary-line-reporter.ts'],
