@@ -3,6 +3,8 @@
 #   chromium      the cors and flow suites (Debian's build; playwright-core never downloads one)
 #   openssl       self-signed certificates (x5u/x5c attacks, https frontend pages)
 #   python3-*     the FastAPI reference targets (Debian's packages; no PyPI) — not with --run-only
+#   golang-*      the go-good reference target (golang-jwt v4, go-jose v2; GOPATH mode) — not with --run-only
+#   ruby-*        the ruby-good reference target (ruby-jwt, Sinatra on WEBrick) — not with --run-only
 # --run-only: only what `authconform run` needs against your own backend (the GitHub Action).
 # Needs root (or sudo) for apt-get; a no-op when everything is present.
 set -euo pipefail
@@ -25,6 +27,11 @@ command -v openssl >/dev/null || missing+=(openssl)
 if [ "$run_only" = false ]; then
   /usr/bin/python3 -c 'import fastapi, uvicorn, jwt, jose, cryptography' 2>/dev/null ||
     missing+=(python3-fastapi python3-uvicorn python3-jwt python3-jose python3-cryptography)
+  { command -v go >/dev/null && [ -f /usr/share/gocode/src/github.com/golang-jwt/jwt/parser.go ] &&
+    [ -f /usr/share/gocode/src/gopkg.in/square/go-jose.v2/jwk.go ]; } ||
+    missing+=(golang-go golang-github-golang-jwt-jwt-dev golang-gopkg-square-go-jose.v2-dev)
+  /usr/bin/ruby -e 'require "jwt"; require "sinatra/base"; require "webrick"' 2>/dev/null ||
+    missing+=(ruby ruby-jwt ruby-sinatra ruby-webrick)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
