@@ -126,6 +126,8 @@ function commandNotFoundHint(lines: string[]): string {
   if (/No module named '?(uvicorn|fastapi|jwt|jose)/.test(text)) {
     return ' — a Python module is missing: apt-get install python3-fastapi python3-uvicorn python3-jwt python3-jose (and run with /usr/bin/python3)'
   }
+  const nodePackage = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/'.][^/']*)/.exec(text)?.[1]
+  if (nodePackage) return ` — the npm package ${nodePackage} is missing: npm install ${nodePackage} (some bundled reference targets need authconform's devDependencies, which a checkout installs)`
   if (/not found|No such file/.test(text)) return ' — is the program installed and on PATH?'
   return ''
 }

@@ -82,6 +82,13 @@ describe('environment errors exit 3 and stop what started', () => {
     expectOneLineError(run.stderr, /target http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\): start it/)
   })
 
+  test('a Node target missing an npm package names the package and the install', async () => {
+    const config = writeConfig({ target: { command: `node --input-type=module -e "import 'authconform-no-such-package'"`, routes: ROUTES } })
+    const run = await runCli(['run', '--config', config, '--runtime', 'embedded'])
+    expect(run.code).toBe(3)
+    expectOneLineError(run.stderr, /the npm package authconform-no-such-package is missing: npm install authconform-no-such-package/)
+  })
+
   test('target command that exits at start shows its last output lines', async () => {
     const config = writeConfig({ target: { command: 'echo "booting authconform-test"; echo "config missing" >&2; exit 7', routes: ROUTES } })
     const run = await runCli(['run', '--config', config, '--runtime', 'embedded'])
