@@ -43,16 +43,19 @@ async function listeningInodes(port: number): Promise<Set<string> | undefined> {
 export async function listenerInGroup(port: number, group: number): Promise<boolean | undefined> {
   const inodes = await listeningInodes(port)
   if (!inodes || inodes.size === 0) return undefined
+  let unreadable = false
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
     // Fields after the parenthesised command name: state, ppid, pgrp.
     if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== group) continue
-    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => undefined)
+    if (!fds) unreadable = true // a member running as another user (sudo -u): cannot tell
+    for (const fd of fds ?? []) {
       const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')
       const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1]
       if (inode && inodes.has(inode)) return true
     }
   }
-  return false
+  return unreadable ? undefined : false
 }
