@@ -1,5 +1,5 @@
 import { describe, test } from 'vitest'
-import { confusion, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
+import { confusion, REFERENCE_RUN_TIMEOUT_MS, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
 
 /**
  * The harness proves itself: good reference targets (libraries on their documented defaults)
@@ -28,5 +28,5 @@ describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (
     expect(cli.code).toBe(manifest.mustFail.length ? 1 : 0)
     expect(cli.stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, \d+ failed, \d+ warned, \d+ skipped, 0 errored$/)
     expect(cli.leftovers()).toEqual([])
-  })
+  }, REFERENCE_RUN_TIMEOUT_MS + 30_000)
 })

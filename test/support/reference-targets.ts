@@ -29,12 +29,18 @@ export function referenceTargets(): Manifest[] {
     .map((name) => JSON.parse(readFileSync(path.join(TARGETS_DIR, name, 'manifest.json'), 'utf8')) as Manifest)
 }
 
+/**
+ * A verifier that never refetches makes each keys scenario wait its whole window (35 s), so a
+ * full run can take four minutes, more on a loaded machine.
+ */
+export const REFERENCE_RUN_TIMEOUT_MS = 600_000
+
 /** Runs the real CLI against a reference target; returns its JSON result document. */
 export async function runReferenceTarget(name: string, extraArgs: string[] = []) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-test-'))
   const out = path.join(dir, 'result.json')
   try {
-    const cli = await runCli(['run', '--example', name, '--json', out, ...extraArgs])
+    const cli = await runCli(['run', '--example', name, '--json', out, ...extraArgs], { timeoutMs: REFERENCE_RUN_TIMEOUT_MS })
     const document = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as ResultDocument) : undefined
     return { cli, document }
   } finally {
