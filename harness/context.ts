@@ -1,6 +1,9 @@
 import type { Route } from './config/routes.ts'
 import type { Profile } from './profiles.ts'
 import type { SecretAssessment } from './secret-strength.ts'
+import type { CaseResult } from './verdict.ts'
+// The augmentations below need vitest's declarations loaded into whatever program reads this file.
+import type {} from 'vitest'
 
 /**
  * What the environment hands the suites (via vitest `provide`/`inject`). Plain data only:
@@ -107,8 +110,12 @@ export interface RunContext {
   browser?: BrowserContext
 }
 
+/** What the engine hands the suites (provide/inject), and each case's verdict on its way back (task.meta). */
 declare module 'vitest' {
   export interface ProvidedContext {
     authconform: RunContext
+  }
+  export interface TaskMeta {
+    authconform?: CaseResult
   }
 }

@@ -21,7 +21,9 @@ export function compiledIndex(): string | undefined {
 export async function importCompiledConfig(file: string, index: string): Promise<{ default?: unknown } | undefined> {
   const dir = cacheSubdir('configs')
   if (!dir) return undefined
-  const { build } = await import('esbuild')
+  const { build, stop } = await import('esbuild')
+  // esbuild's service is a child process that outlives the build: stopped at once, it cannot be
+  // left behind in the run's process group at exit (the next build starts a new one).
   const result = await build({
     entryPoints: [file],
     bundle: true,
@@ -56,7 +58,7 @@ export async function importCompiledConfig(file: string, index: string): Promise
     if (!first) throw error
     const where = first.location ? `${path.basename(first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : ''
     throw new Error(`${where}${first.text}`)
-  })
+  }).finally(() => stop())
   // Imported once and deleted: the module stays in memory, the cache dir stays empty.
   const out = path.join(dir, `${randomBytes(12).toString('hex')}.mjs`)
   await writeFile(out, result.outputFiles[0]!.text)

@@ -3,12 +3,6 @@ import type { CaseResult } from '../../harness/verdict.ts'
 import { selectCases } from '../catalogue/index.ts'
 import { runCase } from './run-case.ts'
 
-declare module 'vitest' {
-  interface TaskMeta {
-    authconform?: CaseResult
-  }
-}
-
 /**
  * The one runner: a suite file is `runSuite('claims')`. Each selected case becomes a vitest
  * test per profile; its verdict travels to the reporter in `task.meta`. A conformance fail
