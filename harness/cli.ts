@@ -9,18 +9,20 @@ import { renderGithubAnnotations } from './report/github.ts'
 import { createProgress } from './report/progress.ts'
 import { colorWanted, renderTerminal, renderTimings } from './report/terminal.ts'
 import { interrupt } from './interrupt.ts'
-import { PACKAGE_ROOT } from './paths.ts'
+import { PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
 
-const USAGE = `authconform — conformance tests for backends that verify Better Auth JWTs
+const COMMANDS = `authconform — conformance tests for backends that verify Better Auth JWTs
 
 Usage:
   authconform run [options]        start the reference issuer, run the suites, report
   authconform list                 print the catalogue (id, severity, refs)
   authconform explain <case-id>    what a case does, why it matters, how to fix it (PyJWT, python-jose, jose)
-  authconform issuer [options]     run the reference issuer alone for local development (--help)
-  authconform init [options]       write authconform.config.ts, routes guessed from OpenAPI (--help)
+  authconform issuer [options]     run the reference issuer alone for local development
+  authconform init [options]       write authconform.config.ts, routes guessed from OpenAPI
+  authconform <command> --help     a command's options
+  authconform --version            the installed version`
 
-Run options:
+const RUN_OPTIONS = `Run options:
   --config <file>          authconform.config.ts (default: ./authconform.config.{ts,mts,js,mjs})
   --example <name>         use a bundled reference target (${listExamples().join(', ')})
   --target-url <url>       a running backend (needs --issuer-port and one --profile)
@@ -41,10 +43,31 @@ Run options:
   --runtime <kind>         auto|docker|embedded: where PostgreSQL runs (default auto)
   --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
   --issuer-port <port>     fixed issuer port (default: a free one)
+  -h, --help               this text
 
 Exit codes: 0 all cases pass; 1 a failure at/above --fail-on or a case that errored;
-2 usage or config error; 3 the environment could not start; 130/143 interrupted.
+2 usage or config error; 3 the environment could not start; 4 internal error (a bug in
+authconform: please report it); 130/143 interrupted.
 DEBUG=authconform* prints diagnostics.`
+
+const USAGE = `${COMMANDS}\n\n${RUN_OPTIONS}`
+const RUN_USAGE = `Usage: authconform run [options]\n\nStarts the reference issuer on PostgreSQL, the target, and runs the selected suites against it.\n\n${RUN_OPTIONS}`
+const LIST_USAGE = `Usage: authconform list
+
+Prints every case of the catalogue: its id, severity and references (RFC sections, advisories).
+Select cases for a run with --suite, --only and --skip; \`authconform explain <case-id>\` tells more.`
+const EXPLAIN_USAGE = `Usage: authconform explain <case-id>
+
+What the case sends, why it matters, how to replay it and how to fix it in PyJWT, python-jose
+and jose. \`authconform list\` prints the case ids.`
+
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h')
+
+/** A command's usage on stdout; exit 0. */
+function printUsage(text: string): number {
+  process.stdout.write(text + '\n')
+  return EXIT.ok
+}
 
 function listExamples(): string[] {
   const dir = path.join(PACKAGE_ROOT, 'fixtures/targets')
@@ -55,6 +78,7 @@ function listExamples(): string[] {
 const list = (values: string[] | undefined) => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
 
 async function runCommand(args: string[]): Promise<number> {
+  if (wantsHelp(args)) return printUsage(RUN_USAGE)
   const { values } = parseArgs({
     args,
     strict: true,
@@ -131,13 +155,26 @@ async function runCommand(args: string[]): Promise<number> {
     progress.finish()
   }
   // Annotations first: the summary line stays the last line of the output.
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(renderGithubAnnotations(document))
+  if (process.env.GITHUB_ACTIONS === 'true') {
+    process.stdout.write(renderGithubAnnotations(document))
+    // The job summary page; the Action's `summary: false` sets AUTHCONFORM_GITHUB_SUMMARY=false.
+    // Loaded only when a summary is written; all of it lives in this block.
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY
+    if (summaryFile && !/^(false|0|no|off)$/i.test(process.env.AUTHCONFORM_GITHUB_SUMMARY ?? '')) {
+      const [{ appendFile }, { renderGithubSummary }] = await Promise.all([import('node:fs/promises'), import('./report/github.ts')])
+      // The verdicts and the exit code matter more than the summary page: never crash for it.
+      await appendFile(summaryFile, renderGithubSummary(document)).catch((error: NodeJS.ErrnoException) =>
+        process.stderr.write(`authconform: could not write the job summary to ${summaryFile}: ${error.code ?? error.message}\n`))
+    }
+  }
   if (values.timings) process.stderr.write(renderTimings(document))
   process.stdout.write(renderTerminal(document, { color: colorWanted(process.stdout), detail }))
   return document.exitCode
 }
 
-function listCommand(): number {
+function listCommand(args: string[]): number {
+  if (wantsHelp(args)) return printUsage(LIST_USAGE)
+  if (args.length) throw new AuthconformError('ERR_USAGE', `list takes no arguments, got "${args.join(' ')}" (authconform list --help)`)
   const width = Math.max(...CATALOGUE.map((c) => c.id.length))
   for (const c of CATALOGUE) process.stdout.write(`${c.id.padEnd(width + 2)}${c.severity.padEnd(10)}${c.refs.join(', ')}\n`)
   process.stdout.write(`${CATALOGUE.length} cases\n`)
@@ -145,6 +182,7 @@ function listCommand(): number {
 }
 
 async function explainCommand(args: string[]): Promise<number> {
+  if (wantsHelp(args)) return printUsage(EXPLAIN_USAGE)
   if (args.length !== 1 || args[0]!.startsWith('-')) throw new AuthconformError('ERR_USAGE', 'explain takes one case id, e.g. authconform explain claims/exp-past (authconform list shows all)')
   const { explainCase } = await import('./explain.ts')
   process.stdout.write(explainCase(args[0]!, { color: colorWanted(process.stdout) }))
@@ -164,8 +202,8 @@ function reportError(error: unknown): number {
     process.stderr.write(`authconform: ${(error as Error).message} (authconform --help lists the options)\n`)
     return EXIT.usage
   }
-  process.stderr.write(`authconform: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`)
-  return EXIT.failures
+  process.stderr.write(`authconform: internal error (exit ${EXIT.internal}; please report it with this output): ${(error as Error)?.stack ?? String(error)}\n`)
+  return EXIT.internal
 }
 
 function onSignal(signal: 'SIGINT' | 'SIGTERM', code: number) {
@@ -194,12 +232,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n')
       return command ? EXIT.ok : EXIT.usage
     }
-    if (command === '--version') {
-      process.stdout.write('0.1.0\n')
-      return EXIT.ok
-    }
+    if (command === '--version' || command === '-v' || command === 'version') return printUsage(PACKAGE_VERSION)
     if (command === 'run') return await runCommand(rest)
-    if (command === 'list') return listCommand()
+    if (command === 'list') return listCommand(rest)
     if (command === 'issuer') return await (await import('./issuer-command.ts')).issuerCommand(rest)
     if (command === 'init') return await (await import('./init-command.ts')).initCommand(rest)
     if (command === 'explain') return await explainCommand(rest)

@@ -8,6 +8,8 @@ export const EXIT = {
   failures: 1,
   usage: 2,
   environment: 3,
+  /** A bug in authconform, not a finding: CI can tell "the tool broke" from "the backend failed". */
+  internal: 4,
   sigint: 130,
   sigterm: 143,
 } as const
