@@ -4,7 +4,7 @@ import { issuerCoordinates, type IssuerOptions, type StartedIssuer } from './iss
 import { freePort } from './ports.ts'
 
 /** What the issuer image is built from; anything else changing does not rebuild it. */
-const ISSUER_CONTEXT = ['docker/issuer/Dockerfile', 'package.json', 'package-lock.json', 'harness']
+const ISSUER_CONTEXT = ['docker/issuer', 'harness']
 
 /** The official Node image for users; CI points AUTHCONFORM_NODE_IMAGE at a locally built one. */
 export const issuerImage = () =>
@@ -12,7 +12,7 @@ export const issuerImage = () =>
     repository: 'authconform/issuer',
     dockerfile: 'docker/issuer/Dockerfile',
     context: ISSUER_CONTEXT,
-    buildArgs: { NODE_IMAGE: process.env.AUTHCONFORM_NODE_IMAGE ?? 'node:20-bookworm-slim' },
+    buildArgs: { NODE_IMAGE: process.env.AUTHCONFORM_NODE_IMAGE ?? 'node:22-bookworm-slim' },
   })
 
 /**
