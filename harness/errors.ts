@@ -28,6 +28,7 @@ const EXIT_BY_CODE = {
   ERR_TARGET_NOT_READY: EXIT.environment,
   ERR_PRINCIPALS: EXIT.environment,
   ERR_IMAGE_BUILD: EXIT.environment,
+  ERR_DEPENDENCY_MISSING: EXIT.environment,
 } as const
 
 export type ErrorCode = keyof typeof EXIT_BY_CODE

