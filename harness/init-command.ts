@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util'
 import { AuthconformError, errorMessage, EXIT } from './errors.ts'
 import { PROFILES } from './profiles.ts'
 
-export const INIT_USAGE = `authconform init [--target-url http://127.0.0.1:8000] [--command "…"] [--profile EdDSA]
-                 [--issuer-port 4545] [--out authconform.config.ts] [--force]
+export const INIT_USAGE = `Usage: authconform init [--target-url http://127.0.0.1:8000] [--command "…"] [--profile EdDSA]
+                        [--issuer-port 4545] [--out authconform.config.ts] [--force]
 
 Writes a commented authconform.config.ts. With --target-url it reads the backend's OpenAPI
 document (/openapi.json, as FastAPI serves it) and guesses routes.me and routes.resource.

@@ -7,9 +7,9 @@ import { AuthconformError, EXIT } from './errors.ts'
 import { PROFILES, type Profile } from './profiles.ts'
 import { signUpPrincipals } from './principals/index.ts'
 
-export const ISSUER_USAGE = `authconform issuer [--profile EdDSA|ES256|RS256|PS256|HS256] [--port 4545]
-                   [--audience aud] [--issuer iss] [--expires-in 15m]
-                   [--runtime auto|docker|embedded] [--database-url postgres://…]
+export const ISSUER_USAGE = `Usage: authconform issuer [--profile EdDSA|ES256|RS256|PS256|HS256] [--port 4545]
+                          [--audience aud] [--issuer iss] [--expires-in 15m]
+                          [--runtime auto|docker|embedded] [--database-url postgres://…]
 
 Runs the reference Better Auth issuer alone on 127.0.0.1:<port>, signs up two demo users and
 prints the env your backend needs plus a token per user; Ctrl-C stops it (exit 0).`

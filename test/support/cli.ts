@@ -22,6 +22,8 @@ export interface CliRun {
 export interface CliOptions {
   env?: Record<string, string>
   timeoutMs?: number
+  /** Another authconform executable (an installed package's); default this checkout's. */
+  bin?: string
   cwd?: string
   /**
    * Once the output so far matches `when`: runs `first` (checks against the live process; its
@@ -34,7 +36,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   const started = Date.now()
   const scope = newScope()
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, NO_COLOR: '1', ...scope.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,8 +26,9 @@ export function newScope(): Scope {
     env: { [MARKER]: id, TMPDIR: tmpdir },
     leftovers() {
       const found = processesMarked(`${MARKER}=${id}`).map((p) => `process ${p}`)
-      // tsx keeps its compile cache in TMPDIR on purpose (tsx-<uid>); anything else is a leak.
-      for (const entry of readdirSync(tmpdir)) if (!/^tsx-\d+$/.test(entry)) found.push(`temp ${path.join(tmpdir, entry)}`)
+      // Kept in TMPDIR on purpose: tsx's compile cache (tsx-<uid>) and the PostgreSQL binaries the
+      // server user can reach (authconform-postgres-<version>-<uid>); anything else is a leak.
+      for (const entry of readdirSync(tmpdir)) if (!/^(tsx-\d+|authconform-postgres-.+-\d+)$/.test(entry)) found.push(`temp ${path.join(tmpdir, entry)}`)
       rmSync(tmpdir, { recursive: true, force: true })
       return found
     },
