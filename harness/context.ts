@@ -90,6 +90,8 @@ export interface BrowserContext {
   disallowedOrigin: string
   /** Origin → URL of a blank page at that origin (configured origins come from the page server). */
   pages: Record<string, { url?: string; error?: string }>
+  /** Which browser ran: AUTHCONFORM_CHROMIUM, the first Chromium or Chrome on PATH, or /usr/bin/chromium. */
+  chromium?: { executable?: string; version?: string }
 }
 
 export interface KeySettings {

@@ -3,6 +3,7 @@ import type { Case } from '../suites/catalogue/define.ts'
 import { FRAMEWORKS, LIBRARIES, remedyFor, SNIPPET_SOURCES, type Snippet, type SnippetSource } from '../suites/catalogue/remedies.ts'
 import { AuthconformError } from './errors.ts'
 import { PROFILES } from './profiles.ts'
+import { ansi, colorWanted } from './report/color.ts'
 import { reference } from './report/references.ts'
 import type { Severity } from './severity.ts'
 import type { Style } from './report/terminal.ts'
@@ -17,7 +18,7 @@ import type { Style } from './report/terminal.ts'
 const WIDTH = 92
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '31;1', high: '31', medium: '33', low: '36', info: '90' }
 
-const paint = (style: Style, codes: string, text: string) => (style.color ? `\x1b[${codes}m${text}\x1b[0m` : text)
+const paint = (style: Style, codes: string, text: string) => ansi(style.color, codes, text)
 const heading = (style: Style, text: string) => paint(style, '1', text)
 
 /** Words filled to WIDTH, each line indented. */
@@ -62,7 +63,7 @@ function snippetLines(source: SnippetSource, snippet: Snippet, style: Style): st
   return lines
 }
 
-export function explainCase(id: string, style: Style): string {
+export function explainCase(id: string, style: Style = { color: colorWanted(process.stdout) }): string {
   const c = findCase(id)
   if (!c) {
     const near = closest(id, CATALOGUE.map((known) => known.id))

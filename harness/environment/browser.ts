@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { BroadcastChannel } from 'node:worker_threads'
 import type { Browser, BrowserContext as PlaywrightContext, Page } from 'playwright-core'
 import type { BrowserContext } from '../context.ts'
@@ -11,8 +12,54 @@ import { isPageRequest, type PageReply } from './page-requests.ts'
 
 const debug = createDebug('browser')
 
-/** Debian's Chromium; never a downloaded browser. AUTHCONFORM_CHROMIUM points elsewhere. */
-export const chromiumPath = () => process.env.AUTHCONFORM_CHROMIUM || '/usr/bin/chromium'
+/** The names distributions install Chromium (or Chrome) under, in the order they are tried on PATH. */
+export const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const
+/** Debian's Chromium, tried last when PATH has none (a PATH without /usr/bin). */
+const DEBIAN_CHROMIUM = '/usr/bin/chromium'
+const FIX = 'apt-get install chromium (or set AUTHCONFORM_CHROMIUM to its path)'
+
+export type ChromiumLookup = { executable: string } | { error: string }
+
+const isExecutableFile = (file: string) => {
+  try {
+    accessSync(file, constants.X_OK)
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The Chromium to run, never a downloaded one: AUTHCONFORM_CHROMIUM when set (and then only
+ * it), else the first of CHROMIUM_NAMES on PATH, else Debian's. Or why none: one line naming
+ * what was searched and the fix.
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env, fallback = DEBIAN_CHROMIUM): ChromiumLookup {
+  const chosen = env.AUTHCONFORM_CHROMIUM
+  if (chosen) {
+    if (!existsSync(chosen)) return { error: `Chromium not found at ${chosen}: ${FIX}` }
+    return isExecutableFile(chosen) ? { executable: chosen } : { error: `AUTHCONFORM_CHROMIUM=${chosen} is not an executable file: point it at the Chromium binary, or unset it to search PATH` }
+  }
+  const directories = (env.PATH ?? '').split(path.delimiter).filter(Boolean)
+  for (const name of CHROMIUM_NAMES) {
+    for (const directory of directories) {
+      const candidate = path.join(directory, name)
+      if (isExecutableFile(candidate)) return { executable: candidate }
+    }
+  }
+  if (isExecutableFile(fallback)) return { executable: fallback }
+  return { error: `Chromium not found: searched PATH for ${CHROMIUM_NAMES.join(', ')} and ${fallback}: ${FIX}` }
+}
+
+/** The Chromium a run would use, for tools that launch it themselves (a test of the HTML report). */
+export const chromiumPath = () => {
+  const found = findChromium()
+  return 'executable' in found ? found.executable : DEBIAN_CHROMIUM
+}
+
+/** The context the suites get, with which Chromium ran (the result document records it). */
+export type StartedBrowserContext = BrowserContext & Required<Pick<BrowserContext, 'chromium'>>
+
 // --process-per-site: pages of one site share a renderer instead of starting one each, most
 // of Chromium's CPU in a run.
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--process-per-site']
@@ -26,13 +73,12 @@ const DISALLOWED_HOST = 'disallowed.authconform.test'
  * A missing or broken Chromium does not stop the run: the browser cases report it as their
  * error, one line with the fix.
  */
-export async function startBrowser(origins: string[], cleanup: Cleanup, issuers: { clientScript?: string | Promise<string>; ports: ReadonlySet<number> }): Promise<BrowserContext> {
+export async function startBrowser(origins: string[], cleanup: Cleanup, issuers: { clientScript?: string | Promise<string>; ports: ReadonlySet<number> }): Promise<StartedBrowserContext> {
   const servers = cleanup.use('page servers', await startPageServers(origins, DISALLOWED_HOST, { clientScript: issuers.clientScript, issuerPorts: issuers.ports }))
-  const context: BrowserContext = { disallowedOrigin: servers.disallowedOrigin, pages: servers.pages }
-  const executablePath = chromiumPath()
-  if (!existsSync(executablePath)) {
-    return { ...context, error: `Chromium not found at ${executablePath}: apt-get install chromium (or set AUTHCONFORM_CHROMIUM to its path)` }
-  }
+  const found = findChromium()
+  if ('error' in found) return { disallowedOrigin: servers.disallowedOrigin, pages: servers.pages, chromium: {}, error: found.error }
+  const executablePath = found.executable
+  const context = { disallowedOrigin: servers.disallowedOrigin, pages: servers.pages, chromium: { executable: executablePath } }
   let browser: Browser
   try {
     const { chromium } = await import('playwright-core')
@@ -55,8 +101,8 @@ export async function startBrowser(origins: string[], cleanup: Cleanup, issuers:
   await pages.inPage(`${servers.disallowedOrigin}${PAGES_PATH}/page`, 10_000, async () => {}).catch((error) => debug('warm-up page failed', errorMessage(error)))
   const channel = `authconform-browser-${randomBytes(8).toString('hex')}`
   cleanup.defer('browser service', serveBrowser(pages, channel))
-  debug(`chromium ${browser.version()} serving ${channel}`)
-  return { ...context, channel }
+  debug(`chromium ${browser.version()} at ${executablePath} serving ${channel}`)
+  return { ...context, chromium: { executable: executablePath, version: browser.version() }, channel }
 }
 
 /**

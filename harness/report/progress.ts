@@ -1,4 +1,5 @@
 import type { CaseResult, Verdict } from '../verdict.ts'
+import { ansi, colorWanted, VERDICT_COLORS, type ColorStream } from './color.ts'
 
 /**
  * Progress while the suites run, on stderr (stdout carries the report). On a terminal, one
@@ -14,14 +15,15 @@ export interface Progress {
 type Counts = Record<Verdict, number>
 const zero = (): Counts => ({ pass: 0, fail: 0, warn: 0, skip: 0, error: 0 })
 const done = (c: Counts) => c.pass + c.fail + c.warn + c.skip + c.error
-const COLORS: Record<Verdict, string> = { pass: '32', fail: '31', warn: '33', skip: '90', error: '35' }
 
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, options: { color: boolean; mode: 'live' | 'plain' | 'off' }): Progress {
+/** `color` defaults to what colorWanted decides for the stream. */
+export function createProgress(stream: NodeJS.WritableStream & ColorStream, options: { color?: boolean; mode: 'live' | 'plain' | 'off' }): Progress {
+  const color = options.color ?? colorWanted(stream)
   const totals = new Map<string, number>()
   const counts = new Map<string, Counts>()
   let drawn = 0
   let timer: NodeJS.Timeout | undefined
-  const paint = (verdict: Verdict, text: string) => (options.color ? `\x1b[${COLORS[verdict]}m${text}\x1b[0m` : text)
+  const paint = (verdict: Verdict, text: string) => ansi(color, VERDICT_COLORS[verdict], text)
   const line = (suite: string) => {
     const c = counts.get(suite)!
     const width = Math.max(...[...totals.keys()].map((s) => s.length))
