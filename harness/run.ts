@@ -7,19 +7,18 @@ import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { startEnvironment, type EnvironmentEvents } from './environment/index.ts'
-import { AuthconformError, EXIT } from './errors.ts'
+import { AuthconformError, errorMessage, EXIT } from './errors.ts'
 import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
 import { renderHtml } from './report/html.ts'
 import { renderJunit } from './report/junit.ts'
 import { renderSarif } from './report/sarif.ts'
-import { cacheSubdir, PACKAGE_ROOT } from './paths.ts'
+import { cacheSubdir, PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
 import { closeBridge, openBridge, type RunBridge } from './runner/bridge.ts'
 import { CaseCollector } from './runner/collector.ts'
 import type { CaseResult } from './verdict.ts'
 
 const debug = createDebug('run')
-const VERSION = '0.1.0'
 
 export interface RunHooks extends EnvironmentEvents {
   /** A signal stopped the run: the partial document, already written to the report files. */
@@ -149,7 +148,13 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
     stopListening()
     closeBridge()
   }
-  if (run.environmentError) throw AuthconformError.revive(run.environmentError) ?? run.environmentError
+  if (run.environmentError) {
+    const error = AuthconformError.revive(run.environmentError) ?? run.environmentError
+    // A CI job keeps an artifact saying why: each report asked for names the cause the CLI prints.
+    const failed = environmentFailure(buildDocument(config, collector, run, startedAt, phases), error)
+    await writeReports(failed, config).catch((writeError: unknown) => debug('could not write the reports of the failed environment', errorMessage(writeError)))
+    throw error
+  }
 
   const writing = performance.now()
   const document = buildDocument(config, collector, run, startedAt, phases)
@@ -159,14 +164,15 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
 }
 
 /** The result document from what the collector has so far (all of it, or up to an interrupt). */
-function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: NodeJS.Signals): ResultDocument {
+function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: ResultDocument['interrupted']): ResultDocument {
   const profiles = selectedProfiles(config)
   const sorted = sortResults(collector.results, CATALOGUE.map((c) => c.id), profiles)
   const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
   const runErrors = interrupted ? [...collector.runErrors, `interrupted by ${interrupted}: ${results.length} results before the run was stopped`] : collector.runErrors
+  const browser = run.environment?.context.browser
   return {
     schemaVersion: 1,
-    tool: { name: 'authconform', version: VERSION },
+    tool: { name: 'authconform', version: PACKAGE_VERSION },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     target: {
@@ -177,6 +183,7 @@ function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: Ru
     runtime: run.environment
       ? { postgres: run.environment.runtime.kind, reason: run.environment.runtime.reason }
       : { postgres: 'none', reason: 'the run was stopped before its environment was up' },
+    ...(browser && { browser: { ...browser.chromium, ...(browser.error && { error: browser.error }) } }),
     profiles,
     failOn: config.failOn,
     cases: results,
@@ -189,6 +196,20 @@ function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: Ru
   }
 }
 
+/** The document of a run whose environment never came up: no cases, the cause, and the CLI's exit code for it. */
+function environmentFailure(document: ResultDocument, error: unknown): ResultDocument {
+  const known = AuthconformError.revive(error)
+  return {
+    ...document,
+    runtime: { postgres: 'none', reason: 'the environment could not start' },
+    cases: [],
+    summary: summarizeDocument([]),
+    expectedFailures: undefined,
+    runErrors: [],
+    error: known ? { code: known.code, message: known.message, details: known.details } : { code: 'ERR_INTERNAL', message: errorMessage(error), details: [] },
+    exitCode: known?.exitCode ?? EXIT.internal,
+  }
+}
 
 /** A name for the target that stays the same from run to run (the SARIF automation id). */
 function targetName(config: ResolvedConfig): string {

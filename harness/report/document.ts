@@ -12,6 +12,8 @@ export interface ResultDocument {
   /** `name`: the example, the config's folder, or the URL's host — stable across runs (SARIF automation id). */
   target: { name: string; url?: string; command?: string; image?: string; config?: string }
   runtime: { postgres: string; reason: string }
+  /** The Chromium the browser cases ran in (or why none could start); present when a selected case needs one. */
+  browser?: { executable?: string; version?: string; error?: string }
   profiles: Profile[]
   failOn: Severity
   cases: CaseResult[]
@@ -25,15 +27,22 @@ export interface ResultDocument {
   /** Where the time went: environment phases, vitest, cases, cleanup, reports (ms). */
   timings?: { phasesMs: Record<string, number>; caseOverheadMs?: { median: number; p90: number; cases: number } }
   /** The signal that stopped the run early; the cases are those that finished before it. */
-  interrupted?: NodeJS.Signals
+  interrupted?: 'SIGINT' | 'SIGTERM'
   /** Problems of the run itself (not of a case), e.g. a suite file that failed to load. */
   runErrors: string[]
+  /** Why the environment could not start (exit code 3): the run has no cases, only this cause. */
+  error?: { code: string; message: string; details: string[] }
   exitCode: number
+}
+
+/** A failure that fails the run: not covered by the expected-failures file, and at or above failOn. */
+export function gates(result: Pick<CaseResult, 'verdict' | 'expected' | 'severity'>, failOn: Severity): boolean {
+  return result.verdict === 'fail' && !result.expected && atLeast(result.severity, failOn)
 }
 
 /** 0 all good; 1 a fail at or above failOn, or any case that could not be judged. */
 export function exitCodeFor(cases: CaseResult[], failOn: Severity, runErrors: string[]): 0 | 1 {
-  const gating = cases.some((c) => (c.verdict === 'fail' && !c.expected && atLeast(c.severity, failOn)) || c.verdict === 'error')
+  const gating = cases.some((c) => gates(c, failOn) || c.verdict === 'error')
   return gating || runErrors.length ? 1 : 0
 }
 

@@ -1,6 +1,5 @@
-import { atLeast } from '../severity.ts'
 import type { CaseResult } from '../verdict.ts'
-import type { ResultDocument } from './document.ts'
+import { gates, type ResultDocument } from './document.ts'
 import { summaryLine } from './terminal.ts'
 
 /**
@@ -52,8 +51,8 @@ function table(header: string[], rows: string[][]): string[] {
 /** What the exit code means for this run: the line a reviewer reads first. */
 function gateOutcome(document: ResultDocument): string {
   const failures = document.cases.filter((c) => c.verdict === 'fail')
-  const gating = failures.filter((c) => !c.expected && atLeast(c.severity, document.failOn)).length
-  const below = failures.filter((c) => !c.expected && !atLeast(c.severity, document.failOn)).length
+  const gating = failures.filter((c) => gates(c, document.failOn)).length
+  const below = failures.filter((c) => !c.expected && !gates(c, document.failOn)).length
   const expected = failures.filter((c) => c.expected).length
   const errored = document.summary.errored
   const threshold = `\`--fail-on ${document.failOn}\``
@@ -80,11 +79,11 @@ function gateOutcome(document: ResultDocument): string {
 export function renderGithubSummary(document: ResultDocument): string {
   const out = [`## authconform: ${cell(document.target.name)}`, '', `**${summaryLine(document)}** — ${document.profiles.join(', ')}, ${(document.durationMs / 1000).toFixed(1)} s`, '', gateOutcome(document)]
   const failures = document.cases.filter((c) => c.verdict === 'fail')
-  const gates = (c: CaseResult) => !c.expected && atLeast(c.severity, document.failOn)
+  const failsTheJob = (c: CaseResult) => gates(c, document.failOn)
   if (failures.length) {
     // Gating failures first: when the table is cut, what is cut does not fail the job.
-    const ordered = [...failures.filter(gates), ...failures.filter((c) => !gates(c))]
-    const gateCell = (c: CaseResult) => (c.expected ? `no — expected: ${cell(c.expected)}` : gates(c) ? '**yes**' : `no — below fail-on ${document.failOn}`)
+    const ordered = [...failures.filter(failsTheJob), ...failures.filter((c) => !failsTheJob(c))]
+    const gateCell = (c: CaseResult) => (c.expected ? `no — expected: ${cell(c.expected)}` : failsTheJob(c) ? '**yes**' : `no — below fail-on ${document.failOn}`)
     out.push('', '### Failures', '', ...table(['Case', 'Profile', 'Severity', 'Fails the job', 'Reason'], ordered.map((c) => [code(c.id), c.profile, c.severity, gateCell(c), cell(c.reason)])))
   }
   const errors = document.cases.filter((c) => c.verdict === 'error')

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { PROFILES, type Profile } from '../profiles.ts'
-import { atLeast, SEVERITIES, type Severity } from '../severity.ts'
+import { SEVERITIES, type Severity } from '../severity.ts'
 import { summarize, VERDICTS, type CaseResult, type Evidence, type Summary, type Verdict } from '../verdict.ts'
-import type { ResultDocument } from './document.ts'
+import { gates, type ResultDocument } from './document.ts'
 import { reference } from './references.ts'
+import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
 import { SCRIPT, STYLE } from './html-assets.ts'
 
 /**
@@ -14,8 +15,8 @@ import { SCRIPT, STYLE } from './html-assets.ts'
  * (Longer than most files here because the page, its style and its script must travel as one.)
  */
 
-/** A curl carrying a 1 MB token must not freeze the page: this much is shown, all of it copied. */
-export const VISIBLE_CURL_CHARS = 4000
+// A curl carrying a 1 MB token must not freeze the page: this much is shown, all of it copied.
+export { VISIBLE_CURL_CHARS }
 /** Any other evidence string (a header value, a body head) is cut here in the visible page. */
 const VISIBLE_TEXT_CHARS = 2000
 
@@ -107,7 +108,7 @@ function curlBlock(curl: string, key: string): string {
   // The full command lives in an inert <template>: parsed once, never laid out, read by Copy.
   const full = long ? `<template id="${source}">${escapeHtml(curl)}</template>` : ''
   const note = long ? `<p class="note">Showing the first ${number(VISIBLE_CURL_CHARS)} of ${number(curl.length)} characters; Copy copies the whole command.</p>` : ''
-  return `<div class="replay"><div class="replay-head"><h4>Replay</h4><button type="button" class="copy" data-source="${source}">Copy</button></div><pre class="curl" id="curl-${key}">${escapeHtml(long ? `${curl.slice(0, VISIBLE_CURL_CHARS)}…` : curl)}</pre>${note}${full}</div>`
+  return `<div class="replay"><div class="replay-head"><h4>Replay</h4><button type="button" class="copy" data-source="${source}">Copy</button></div><pre class="curl" id="curl-${key}">${escapeHtml(long ? `${curl.slice(0, VISIBLE_CURL_CHARS)}…` : curl)}</pre>${note}<p class="hint replay-note">${escapeHtml(REPLAY_NOTE)}</p>${full}</div>`
 }
 
 function finding(r: CaseResult, key: string): string {
@@ -133,8 +134,9 @@ function finding(r: CaseResult, key: string): string {
 }
 
 function statusLine(document: ResultDocument): string {
+  if (document.error) return `<div class="status bad"><span class="status-word">DID NOT RUN</span><span>exit code ${escapeHtml(document.exitCode)} · the environment could not start: ${escapeHtml(document.error.message)} [${escapeHtml(document.error.code)}]</span></div>`
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-  const gating = document.cases.filter((c) => c.verdict === 'fail' && !expectedOf(c) && atLeast(c.severity, document.failOn)).length
+  const gating = document.cases.filter((c) => gates(c, document.failOn)).length
   const expected = document.cases.filter((c) => c.verdict === 'fail' && expectedOf(c)).length
   const problems = [
     gating ? `${plural(gating, 'failure')} at or above ${escapeHtml(document.failOn)}` : `no failure at or above ${escapeHtml(document.failOn)}`,
@@ -154,6 +156,7 @@ function header(document: Document, profiles: Profile[]): string {
     ['Config', t.config ? `<code>${escapeHtml(t.config)}</code>` : '<span class="muted">none</span>'],
     ['Profiles', profiles.map((p) => `<span class="chip">${escapeHtml(p)}</span>`).join(' ')],
     ['Runtime', `${escapeHtml(document.runtime.postgres)} Postgres <span class="muted">— ${escapeHtml(document.runtime.reason)}</span>`],
+    ...(document.browser ? [['Browser', browserCell(document.browser)] as [string, string]] : []),
     ['Started', `${escapeHtml(timestamp(document.startedAt))} <span class="muted">· took ${escapeHtml(duration(document.durationMs))}</span>`],
   ]
   const x = document.expectedFailures
@@ -167,6 +170,17 @@ function header(document: Document, profiles: Profile[]): string {
   return `<header class="top"><div class="brand"><h1>authconform <span class="muted">report</span></h1><span class="version">${escapeHtml(document.tool.name)} ${escapeHtml(document.tool.version)} · schema ${escapeHtml(document.schemaVersion)}</span></div>${statusLine(document)}</header>
 <section class="overview"><dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 <div class="totals"><div class="cards">${cards}<div class="card total"><div class="card-n">${number(s.total)}</div><div class="card-l">Results</div></div></div><div class="by-severity"><span class="label">Failures by severity</span>${severities}</div></div></section>`
+}
+
+function browserCell(browser: NonNullable<ResultDocument['browser']>): string {
+  const ran = browser.executable ? `Chromium${browser.version ? ` ${escapeHtml(browser.version)}` : ''} <code>${escapeHtml(browser.executable)}</code>` : '<span class="muted">none</span>'
+  return `${ran}${browser.error ? ` <span class="muted">— ${escapeHtml(browser.error)}</span>` : ''}`
+}
+
+/** The cause of a run that never reached its cases, where the findings would be. */
+function environmentError(error: NonNullable<ResultDocument['error']>): string {
+  const details = error.details.length ? `<pre>${error.details.map((line) => clipped(line)).join('\n')}</pre>` : ''
+  return `<section class="findings"><div class="run-errors"><h3>The environment could not start <code>${escapeHtml(error.code)}</code></h3><p><strong>${escapeHtml(error.message)}</strong></p>${details}<p class="note">No case ran: fix the cause and run again.</p></div></section>`
 }
 
 /** The side-by-side comparison of signing setups: one row per profile, a bar and the counts. */
@@ -249,7 +263,14 @@ export function renderHtml(resultDocument: ResultDocument): string {
   // 'unsafe-inline' for CSP1 browsers; every newer one ignores it once a hash is listed, so
   // only this exact script runs: no injected <script>, no inline event handler.
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline' 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`
-  const verdictWord = document.exitCode === 0 ? 'passed' : 'failed'
+  const verdictWord = document.error ? 'did not run' : document.exitCode === 0 ? 'passed' : 'failed'
+  // A run whose environment never came up has no cases: the cause takes their place, and no script is needed.
+  const body = document.error
+    ? environmentError(document.error)
+    : `${byProfile(document, profiles)}
+<section class="filter-section"><h2>Filter</h2>${filters(document, suites)}</section>
+${matrix(document, profiles, keys)}
+${findings(document, keys)}`
   const title = `authconform ${verdictWord} — ${document.target.name ?? document.target.url ?? document.target.command ?? document.target.config ?? 'in-process app'}`
   return `<!doctype html>
 <html lang="en">
@@ -266,13 +287,10 @@ export function renderHtml(resultDocument: ResultDocument): string {
 <body>
 <main>
 ${header(document, profiles)}
-${byProfile(document, profiles)}
-<section class="filter-section"><h2>Filter</h2>${filters(document, suites)}</section>
-${matrix(document, profiles, keys)}
-${findings(document, keys)}
+${body}
 <footer>Rendered from the JSON result document by ${escapeHtml(document.tool.name)} ${escapeHtml(document.tool.version)}. Self-contained: this file loads nothing from the network.</footer>
 </main>
-<script>${SCRIPT}</script>
+${document.error ? '' : `<script>${SCRIPT}</script>`}
 </body>
 </html>
 `

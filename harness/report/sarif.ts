@@ -2,6 +2,7 @@ import type { Severity } from '../severity.ts'
 import type { CaseResult } from '../verdict.ts'
 import type { ResultDocument } from './document.ts'
 import { reference } from './references.ts'
+import { VISIBLE_CURL_CHARS } from './replay.ts'
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per case id, a result per failing or
@@ -34,6 +35,11 @@ function ruleFor(result: CaseResult) {
   }
 }
 
+/** The environment never came up (exit code 3): the run's one notification, with the cause's detail lines. */
+function environmentNotification(error: NonNullable<ResultDocument['error']>) {
+  return { level: 'error', message: { text: [`the environment could not start: ${error.message} [${error.code}]`, ...error.details].join('\n') }, descriptor: { id: error.code } }
+}
+
 export function renderSarif(document: ResultDocument): string {
   // Rules from the catalogue severity: a case's first result carries it (a crash may lower a result's).
   const rules = new Map<string, ReturnType<typeof ruleFor>>()
@@ -50,10 +56,11 @@ export function renderSarif(document: ResultDocument): string {
         automationDetails: { id: `authconform/${document.target.name}/` },
         invocations: [
           {
-            executionSuccessful: document.runErrors.length === 0,
+            executionSuccessful: document.runErrors.length === 0 && !document.error,
             exitCode: document.exitCode,
             startTimeUtc: document.startedAt,
             toolExecutionNotifications: [
+              ...(document.error ? [environmentNotification(document.error)] : []),
               ...document.runErrors.map((text) => ({ level: 'error', message: { text } })),
               ...document.cases.filter((c) => c.verdict === 'error').map((c) => ({ level: 'error', message: { text: `${c.id} [${c.profile}] could not be judged: ${c.reason}` }, descriptor: { id: c.id } })),
             ],
@@ -67,7 +74,7 @@ export function renderSarif(document: ResultDocument): string {
           locations: [location],
           // Stable across runs: the same case failing in the same profile is the same alert.
           partialFingerprints: { 'authconformCase/v1': `${document.target.name}:${c.id}:${c.profile}` },
-          properties: { profile: c.profile, verdict: c.verdict, severity: c.severity, ...(c.curl && { replay: c.curl.length > 4000 ? `${c.curl.slice(0, 4000)}…` : c.curl }) },
+          properties: { profile: c.profile, verdict: c.verdict, severity: c.severity, ...(c.curl && { replay: c.curl.length > VISIBLE_CURL_CHARS ? `${c.curl.slice(0, VISIBLE_CURL_CHARS)}…` : c.curl }) },
           ...(c.expected && { suppressions: [{ kind: 'external', justification: c.expected }] }),
         })),
       },

@@ -1,5 +1,10 @@
 import type { CaseResult, Evidence, Verdict } from '../verdict.ts'
+import { ansi, VERDICT_COLORS } from './color.ts'
 import type { ResultDocument } from './document.ts'
+import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
+
+// Where the CLI has always imported it from.
+export { colorWanted } from './color.ts'
 
 export interface Style {
   color: boolean
@@ -7,21 +12,11 @@ export interface Style {
   detail?: 'quiet' | 'normal' | 'verbose'
 }
 
-const CODES: Record<Verdict, string> = { pass: '32', fail: '31', warn: '33', skip: '90', error: '35' }
-
-function paint(style: Style, verdict: Verdict, text: string): string {
-  return style.color ? `\x1b[${CODES[verdict]}m${text}\x1b[0m` : text
-}
+const paint = (style: Style, verdict: Verdict, text: string) => ansi(style.color, VERDICT_COLORS[verdict], text)
 
 const label = (verdict: Verdict) => (verdict === 'pass' ? 'pass' : verdict.toUpperCase())
 /** A failure the expected-failures file covers reads `xfail`: still a fail, known and accepted. */
 const cellLabel = (r: Pick<CaseResult, 'verdict' | 'expected'>) => (r.expected ? 'xfail' : label(r.verdict))
-
-export function colorWanted(stream: { isTTY?: boolean }): boolean {
-  if ('NO_COLOR' in process.env) return false
-  if (process.env.FORCE_COLOR) return true
-  return Boolean(stream.isTTY)
-}
 
 /** The summary line; alone on the last line so CI logs and people both find it. */
 export function summaryLine(document: ResultDocument): string {
@@ -49,15 +44,33 @@ function describeFinding(r: CaseResult, style: Style): string[] {
     if (r.evidence.attackerFetches?.length) lines.push(`    fetched:  ${r.evidence.attackerFetches.join(', ')} from the attacker server`)
   }
   if (r.verdict !== 'error') lines.push(`    fix:      ${r.fix}`, `    refs:     ${r.refs.join(', ')}`)
-  // A 1 MB token makes a 1 MB command: the terminal shows its start, the JSON report all of it.
-  if (r.curl && r.verdict === 'fail') lines.push(`    replay:   ${r.curl.length > 4000 ? `${r.curl.slice(0, 4000)}… (${r.curl.length} chars: the full command is in the JSON report)` : r.curl}`)
+  if (showsReplay(r)) lines.push(`    replay:   ${r.curl.length > VISIBLE_CURL_CHARS ? `${r.curl.slice(0, VISIBLE_CURL_CHARS)}… (${r.curl.length} chars: the full command is in the JSON report)` : r.curl}`)
   return lines
+}
+
+const showsReplay = (r: CaseResult): r is CaseResult & { curl: string } => Boolean(r.curl) && r.verdict === 'fail'
+
+/** A section of findings, with the replay note once under its heading when any of them shows a replay. */
+function section(heading: string, results: CaseResult[], style: Style): string[] {
+  if (!results.length) return []
+  return ['', heading, ...(results.some(showsReplay) ? [`  note: ${REPLAY_NOTE}`] : []), ...results.flatMap((r) => describeFinding(r, style))]
+}
+
+/** Which Chromium ran the browser cases, as the runtime line says which Postgres. */
+function browserLine(browser: ResultDocument['browser']): string[] {
+  return browser?.executable ? [`browser: Chromium${browser.version ? ` ${browser.version}` : ''} at ${browser.executable}`] : []
+}
+
+/** Why the run has no cases: the environment could not start (the document the reports get then). */
+function environmentError(error: NonNullable<ResultDocument['error']>): string[] {
+  return [`environment error: ${error.message} [${error.code}]`, ...error.details.map((line) => `  | ${line}`)]
 }
 
 /** The matrix, what was observed, every failure with evidence, and the summary line last. */
 export function renderTerminal(document: ResultDocument, style: Style): string {
   const detail = style.detail ?? 'normal'
-  const out: string[] = detail === 'quiet' ? [] : matrix(document, style)
+  const out: string[] = detail === 'quiet' ? [] : [...browserLine(document.browser), ...matrix(document, style)]
+  if (document.error) out.push('', ...environmentError(document.error))
   if (detail === 'verbose') {
     out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
   }
@@ -65,8 +78,7 @@ export function renderTerminal(document: ResultDocument, style: Style): string {
   if (measured.length && detail !== 'quiet') out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
   const failures = document.cases.filter((c) => c.verdict === 'fail')
   const others = document.cases.filter((c) => c.verdict === 'error' || (c.verdict === 'warn' && detail !== 'quiet'))
-  if (failures.length) out.push('', 'Failures', ...failures.flatMap((r) => describeFinding(r, style)))
-  if (others.length) out.push('', detail === 'quiet' ? 'Errors' : 'Warnings and errors', ...others.flatMap((r) => describeFinding(r, style)))
+  out.push(...section('Failures', failures, style), ...section(detail === 'quiet' ? 'Errors' : 'Warnings and errors', others, style))
   for (const error of document.runErrors) out.push('', `run error: ${error}`)
   const expected = document.expectedFailures
   if (expected) {

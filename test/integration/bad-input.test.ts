@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runCli as runCliOnce, type CliRun } from '../support/cli.ts'
 import { closedPort, expectOneLineError } from '../support/cli-output.ts'
@@ -96,6 +98,25 @@ describe('environment errors exit 3 and stop what started', () => {
     expectOneLineError(run.stderr, /target command exited \(exit code 7\) before it was ready/)
     expect(run.stderr).toContain('  | booting authconform-test')
     expect(run.stderr).toContain('  | config missing')
+  })
+
+  test('every report asked for is still written, naming the cause', async () => {
+    const config = writeConfig({ target: { command: 'echo "config missing" >&2; exit 7', routes: ROUTES } })
+    const out = path.join(path.dirname(config), 'reports')
+    const files = { json: path.join(out, 'result.json'), junit: path.join(out, 'junit.xml'), sarif: path.join(out, 'result.sarif'), html: path.join(out, 'report.html') }
+    const run = await runCli(['run', '--config', config, '--runtime', 'embedded', '--json', files.json, '--junit', files.junit, '--sarif', files.sarif, '--html', files.html])
+    expect(run.code).toBe(3)
+    expectOneLineError(run.stderr, /target command exited \(exit code 7\) before it was ready/)
+    const document = JSON.parse(readFileSync(files.json, 'utf8'))
+    expect(document).toMatchObject({ exitCode: 3, cases: [], error: { code: 'ERR_TARGET_START', message: expect.stringMatching(/^target command exited \(exit code 7\) before it was ready/) } })
+    expect(document.error.details).toContain('config missing')
+    const junit = readFileSync(files.junit, 'utf8')
+    expect(junit).toContain('<testsuites name="authconform" tests="1" failures="0" errors="1" skipped="0"')
+    expect(junit).toMatch(/<testcase classname="authconform" name="environment"[^>]*>\s*<error message="target command exited \(exit code 7\) before it was ready[^"]*\[ERR_TARGET_START\]" type="ERR_TARGET_START">[^<]*config missing/)
+    const sarif = JSON.parse(readFileSync(files.sarif, 'utf8')).runs[0].invocations[0]
+    expect(sarif.executionSuccessful).toBe(false)
+    expect(sarif.toolExecutionNotifications[0].message.text).toMatch(/the environment could not start: target command exited/)
+    expect(readFileSync(files.html, 'utf8')).toMatch(/DID NOT RUN<\/span><span>exit code 3 · the environment could not start: target command exited/)
   })
 
   test('target that never becomes ready is stopped', async () => {

@@ -104,10 +104,16 @@ test('explain prints the case, why it matters, references and fixes in three lib
 })
 
 describe('--fail-on gates the exit code by severity', () => {
-  test('failures below the threshold exit 0', async () => {
-    const args = ['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA', '--suite', 'claims']
+  test('failures below the threshold exit 0, and JUnit shows them as passing testcases that carry the finding', async () => {
+    const junitFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'authconform-reports-')), 'junit.xml')
+    const args = ['run', '--example', 'node-expired-leeway', '--profile', 'EdDSA', '--suite', 'claims', '--junit', junitFile]
     const gated = await runCli([...args, '--fail-on', 'critical'])
     expect(gated.stdout).toMatch(/3 failed/)
     expect(gated.code).toBe(0)
+    const xml = readFileSync(junitFile, 'utf8')
+    expect(xml).not.toContain('<failure')
+    expect(xml).toMatch(/<testsuites name="authconform" tests="\d+" failures="0" errors="0"/)
+    expect(xml.match(/<property name="authconform.verdict" value="fail"\/>/g)).toHaveLength(3)
+    expect(xml.match(/<system-out>FAIL \(below --fail-on critical: does not fail the run\)/g)).toHaveLength(3)
   })
 })

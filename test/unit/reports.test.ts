@@ -98,6 +98,89 @@ describe('renderJunit', () => {
   })
 })
 
+describe('renderJunit shows red only where the run fails', () => {
+  const REPLAY = "curl -sS -i 'http://127.0.0.1:8000/api/me' -H 'Authorization: Bearer eyJ.x.y'"
+  const results = [
+    caseResult({ id: 'claims/exp-past', verdict: 'fail', severity: 'critical', reason: 'accepted an expired token', curl: REPLAY }),
+    caseResult({ id: 'claims/iat-future', verdict: 'fail', severity: 'low', reason: 'accepted iat in the future', curl: REPLAY }),
+    caseResult({ id: 'claims/aud-wrong', verdict: 'fail', severity: 'high', reason: 'accepted a foreign aud', expected: 'legacy clients until 2027 & <SEC-12>', curl: REPLAY }),
+    caseResult({ id: 'baseline/www-authenticate', verdict: 'warn', severity: 'low', reason: '401 without WWW-Authenticate' }),
+    caseResult({ id: 'baseline/valid-token', verdict: 'pass' }),
+    caseResult({ id: 'claims/nbf-future', verdict: 'skip', reason: 'needs meId' }),
+    caseResult({ id: 'signature/stripped', verdict: 'error', reason: 'target did not answer' }),
+  ]
+  // fail-on high: the low failure passes the gate, the expected one is covered, the critical one fails the run.
+  const document = { ...resultDocument(results), failOn: 'high' as const }
+  const xml = renderJunit(document)
+  const testcase = (id: string) => new RegExp(`<testcase [^>]*name="${id}"[^>]*?(?:/>|>[\\s\\S]*?</testcase>)`).exec(xml)?.[0] ?? ''
+  const property = (block: string, name: string) => new RegExp(`<property name="${name}" value="([^"]*)"/>`).exec(block)?.[1]
+
+  test('is well-formed, and only a failure that gates is a <failure>; the counts match the elements', () => {
+    expectWellFormedXml(xml)
+    expect(xml.match(/<failure /g)).toHaveLength(1)
+    expect(testcase('claims/exp-past')).toContain('<failure message="[critical] accepted an expired token" type="critical">')
+    expect(['tests', 'failures', 'errors', 'skipped'].map((name) => attribute(xml, 'testsuites', name))).toEqual(['7', '1', '1', '2'])
+    const suites = [...xml.matchAll(/<testsuite name="[^"]*" tests="\d+" failures="(\d+)" errors="(\d+)" skipped="(\d+)"/g)]
+    expect(suites.reduce((n, m) => n + Number(m[1]), 0)).toBe(xml.match(/<failure /g)!.length)
+    expect(suites.reduce((n, m) => n + Number(m[2]), 0)).toBe(xml.match(/<error /g)!.length)
+    expect(suites.reduce((n, m) => n + Number(m[3]), 0)).toBe(xml.match(/<skipped /g)!.length)
+  })
+
+  test('an expected failure is <skipped> with its reason (as pytest writes an xfail), keeping severity, reason and replay', () => {
+    const block = testcase('claims/aud-wrong')
+    expect(block).toContain('<skipped message="expected failure: legacy clients until 2027 &amp; &lt;SEC-12&gt;"/>')
+    expect(block).not.toContain('<failure')
+    expect(property(block, 'authconform.verdict')).toBe('fail')
+    expect(property(block, 'authconform.severity')).toBe('high')
+    expect(property(block, 'authconform.reason')).toBe('accepted a foreign aud')
+    expect(property(block, 'authconform.replay')).toBe(REPLAY.replace(/'/g, '&apos;'))
+  })
+
+  test('a failure below --fail-on passes, with its properties and the detail in <system-out>', () => {
+    const block = testcase('claims/iat-future')
+    expect(block).not.toMatch(/<failure|<skipped|<error/)
+    expect(property(block, 'authconform.verdict')).toBe('fail')
+    expect(property(block, 'authconform.severity')).toBe('low')
+    expect(property(block, 'authconform.reason')).toBe('accepted iat in the future')
+    expect(property(block, 'authconform.replay')).toBeDefined()
+    expect(block).toMatch(/<system-out>FAIL \(below --fail-on high: does not fail the run\)\n[\s\S]*reason: accepted iat in the future[\s\S]*<\/system-out>/)
+  })
+
+  test('a warning passes, with its properties', () => {
+    const block = testcase('baseline/www-authenticate')
+    expect(block).not.toMatch(/<failure|<skipped|<error/)
+    expect(property(block, 'authconform.verdict')).toBe('warn')
+    expect(property(block, 'authconform.reason')).toBe('401 without WWW-Authenticate')
+    expect(property(block, 'authconform.replay')).toBeUndefined()
+    expect(block).toContain('<system-out>WARN (a warning never fails the run)')
+  })
+
+  test('a pass stays empty; a skip and an error keep their elements', () => {
+    expect(testcase('baseline/valid-token')).toMatch(/^<testcase [^>]*"\/>$/)
+    expect(testcase('claims/nbf-future')).toContain('<skipped message="needs meId"/>')
+    expect(testcase('signature/stripped')).toContain('<error message="target did not answer">')
+  })
+
+  test('every replay says, once next to it, that its port and token are gone and how to replay', () => {
+    for (const id of ['claims/exp-past', 'claims/iat-future', 'claims/aud-wrong']) {
+      const block = testcase(id)
+      expect(block).toContain(`replay: ${REPLAY.replace(/'/g, '&apos;')}\nnote: replays use this run&apos;s token`)
+      expect(block).toContain('authconform issuer --port &lt;port&gt;')
+      expect(block.match(/note: replays/g)).toHaveLength(1)
+    }
+    expect(testcase('baseline/www-authenticate')).not.toContain('note: replays')
+  })
+
+  test('a run whose environment never came up is one errored testcase naming the cause', () => {
+    const failed = { ...resultDocument([]), error: { code: 'ERR_TARGET_START', message: 'target command exited (exit code 7) before it was ready', details: ['config <missing>'] }, exitCode: 3 }
+    const out = renderJunit(failed)
+    expectWellFormedXml(out)
+    expect(out).toContain('<testsuites name="authconform" tests="1" failures="0" errors="1" skipped="0"')
+    expect(out).toContain('<testcase classname="authconform" name="environment"')
+    expect(out).toContain('<error message="target command exited (exit code 7) before it was ready [ERR_TARGET_START]" type="ERR_TARGET_START">target command exited (exit code 7) before it was ready\nconfig &lt;missing&gt;</error>')
+  })
+})
+
 describe('renderTerminal', () => {
   const plain = renderTerminal(DOCUMENT, { color: false })
 
