@@ -16,7 +16,7 @@ export interface Evidence {
   /** First 200 bytes of the response body. */
   bodyHead?: string
   ms?: number
-  /** The target closed the connection without an HTTP answer (the socket error). */
+  /** No whole HTTP answer came: what happened instead, its code first (`ECONNRESET: …`, `timed out after 5000 ms …`). */
   dropped?: string
   /** What Chromium saw when a page made this request (CORS blocks it from the page, not the wire). */
   browser?: string

@@ -6,7 +6,7 @@ import { selectedProfiles } from '../config/load.ts'
 import { browserCallsTarget, configuredOrigins, type ResolvedConfig } from '../config/schema.ts'
 import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
 import { isAsymmetric, type Profile } from '../profiles.ts'
-import { signUpPrincipals } from '../principals/index.ts'
+import { signUpPrincipals, validTokenRefused } from '../principals/index.ts'
 import { allStarted, type Cleanup } from './cleanup.ts'
 import { startAttacker, type StartedAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
@@ -167,7 +167,7 @@ async function startStack(
       cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,
-    baseline: await checkBaseline(target.baseURL, me, users.a.token, config.requestTimeoutMs),
+    baseline: await checkBaseline(target.baseURL, me, issuer, profile, users.a.token, config.requestTimeoutMs),
   }
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
@@ -186,14 +186,23 @@ function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']):
   return { ...routes, create: route(routes.create)!, list: route(routes.list)!, read: route(routes.read)!, update: route(routes.update), remove: route(routes.remove) }
 }
 
-/** The oracle every rejection case leans on: a real token must be accepted first. */
-async function checkBaseline(baseURL: string, me: { method: string; path: string }, token: string, timeoutMs: number) {
+/**
+ * The oracle every rejection case leans on: a real token must be accepted first. When it is not,
+ * the reason every dependent case quotes says what was sent, what came back and the likely cause.
+ */
+async function checkBaseline(baseURL: string, me: { method: string; path: string }, issuer: { jwksURL: string; issuer: string; audience: string }, profile: Profile, token: string, timeoutMs: number): Promise<ProfileContext['baseline']> {
+  const request = { method: me.method, url: baseURL + me.path, headers: { Authorization: `Bearer ${token}` } }
+  const answer = { request, token, status: 0, headers: {} as Record<string, string>, body: '', failure: undefined as string | undefined }
   try {
-    const response = await fetch(baseURL + me.path, { method: me.method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) })
-    await response.body?.cancel()
-    if (response.ok) return { ok: true }
-    return { ok: false, reason: `a valid token from the issuer got ${response.status} on ${me.method} ${me.path}` }
+    const response = await fetch(request.url, { method: me.method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+    if (response.ok) {
+      await response.body?.cancel()
+      return { ok: true }
+    }
+    response.headers.forEach((value, name) => (answer.headers[name] = value))
+    Object.assign(answer, { status: response.status, body: await response.text() })
   } catch (error) {
-    return { ok: false, reason: `the valid-token request failed: ${errorMessage(error)}` }
+    answer.failure = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms without an answer` : errorMessage(error)
   }
+  return { ok: false, reason: validTokenRefused(answer, { profile, issuer, me }).message }
 }

@@ -5,8 +5,9 @@ import type { Evidence } from '../../harness/verdict.ts'
 /** One request to the target and its answer: what judges read and what evidence shows. */
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string }
-  /** 0 when the target closed the connection without an HTTP answer (see `dropped`). */
+  /** 0 when no HTTP answer came (see `dropped`). */
   status: number
+  /** What happened instead of a whole answer, in words after its code (`ECONNRESET: …`). */
   dropped?: string
   headers: Record<string, string>
   body: string
@@ -17,7 +18,18 @@ export interface Exchange {
   browser?: string
 }
 
-export class TargetUnanswered extends Error {}
+/**
+ * No whole answer to judge: the target timed out, refused the connection or broke off its
+ * answer. `exchange` is the request as sent and whatever came back, for evidence and replay.
+ */
+export class TargetUnanswered extends Error {
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+  ) {
+    super(message)
+  }
+}
 
 export const isSuccess = (status: number) => status >= 200 && status < 300
 
@@ -25,6 +37,17 @@ function headersOf(response: Response): Record<string, string> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))
   return headers
+}
+
+/** The socket error under a failed fetch, as its code and what it means. */
+function socketFailure(error: unknown): { code: string; text: string } {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  const code = cause?.code ?? cause?.message ?? (error as Error).message
+  if (code === 'ECONNRESET') return { code, text: `${code}: connection reset by the target` }
+  if (code === 'UND_ERR_SOCKET') return { code, text: `${code}: the target closed the connection` }
+  if (code === 'ECONNREFUSED') return { code, text: `${code}: connection refused` }
+  if (code.startsWith('HPE_')) return { code, text: `${code}: the answer is not HTTP` }
+  return { code, text: cause?.code && cause.message ? `${code}: ${cause.message}` : code }
 }
 
 export async function send(
@@ -36,7 +59,12 @@ export async function send(
   const address = new URL(target.baseURL + (request.path ?? target.me.path))
   for (const [name, value] of Object.entries(request.query ?? {})) address.searchParams.append(name, value)
   const url = address.toString()
+  // Known before anything is sent: whatever goes wrong below, evidence shows this request.
+  const sent = { method, url, headers: request.headers, ...(request.body !== undefined && { body: request.body }) }
   const started = performance.now()
+  const ms = () => Math.round(performance.now() - started)
+  const unanswered = (what: string, dropped: string, answer?: Pick<Exchange, 'status' | 'headers' | 'body'>) =>
+    new TargetUnanswered(`${method} ${url}: ${what}`, { request: sent, status: 0, headers: {}, body: '', ...answer, dropped, ms: ms() })
   let response: Response | undefined
   let dropped = ''
   // A connection the target closed after an earlier answer (uvicorn does after a 500) fails
@@ -45,27 +73,45 @@ export async function send(
     try {
       response = await fetch(url, { method, headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new TargetUnanswered(`${method} ${url}: no answer within ${timeoutMs} ms`)
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause
-      dropped = cause?.code ?? cause?.message ?? (error as Error).message
+      if ((error as Error).name === 'TimeoutError') throw unanswered(`no answer within ${timeoutMs} ms`, `timed out after ${timeoutMs} ms without an answer`)
+      const failure = socketFailure(error)
+      dropped = failure.text
       // A refused connection means the target is gone: that is an error, not an answer.
-      if (dropped === 'ECONNREFUSED') throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
+      if (failure.code === 'ECONNREFUSED') throw unanswered('connection refused (did the target crash?)', failure.text)
     }
   }
   // Both attempts can land on pooled keep-alive sockets of a target that has just died; only a
   // fresh connection tells a crash (refused) from a target that drops this request (a finding).
-  if (!response && (await connectionRefused(address))) throw new TargetUnanswered(`${method} ${url}: connection refused (did the target crash?)`)
-  const sent = { method, url, headers: request.headers, ...(request.body !== undefined && { body: request.body }) }
-  if (!response) {
-    return { request: sent, status: 0, dropped, headers: {}, body: '', ms: Math.round(performance.now() - started) }
+  if (!response && (await connectionRefused(address))) throw unanswered('connection refused (did the target crash?)', 'ECONNREFUSED: connection refused')
+  if (!response) return { request: sent, status: 0, dropped, headers: {}, body: '', ms: ms() }
+  const headers = headersOf(response)
+  const { body, error } = await readBody(response)
+  if (error) {
+    // The status line came, the body did not end: not an answer to judge (half a 200 proves
+    // nothing), but what did come is evidence.
+    const answer = { status: response.status, headers, body }
+    const got = `answered ${response.status}, then`
+    const bytes = Buffer.byteLength(body)
+    if ((error as Error).name === 'TimeoutError') {
+      throw unanswered(`${got} the body did not end within ${timeoutMs} ms`, `timed out after ${timeoutMs} ms mid-body (${bytes} bytes came)`, answer)
+    }
+    const failure = socketFailure(error)
+    throw unanswered(`${got} the connection broke off after ${bytes} bytes of the body (${failure.code})`, `${failure.text} mid-body (${bytes} bytes came)`, answer)
   }
-  const body = await response.text()
-  return {
-    request: sent,
-    status: response.status,
-    headers: headersOf(response),
-    body,
-    ms: Math.round(performance.now() - started),
+  return { request: sent, status: response.status, headers, body, ms: ms() }
+}
+
+/** The body as text, or as much of it as came before the connection broke off or timed out. */
+async function readBody(response: Response): Promise<{ body: string; error?: unknown }> {
+  const chunks: Uint8Array[] = []
+  const text = () => new TextDecoder().decode(Buffer.concat(chunks))
+  if (!response.body) return { body: '' }
+  const reader = response.body.getReader()
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value)
+    return { body: text() }
+  } catch (error) {
+    return { body: text(), error }
   }
 }
 

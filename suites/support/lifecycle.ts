@@ -27,7 +27,8 @@ export async function sendTimed(kit: LifecycleKit, probe: Probe): Promise<Exchan
     return await kit.send(probe)
   } catch (error) {
     if (!(error instanceof TargetUnanswered)) throw error
-    return { request: { method: 'GET', url: '', headers: {} }, status: 0, dropped: error.message, headers: {}, body: '', ms: Math.round(performance.now() - started) }
+    // Half an answer is no answer here either: status 0, with the request and what came.
+    return { ...error.exchange, status: 0, ms: Math.round(performance.now() - started) }
   }
 }
 

@@ -3,11 +3,11 @@ import type { ProfileContext, RunContext } from '../../harness/context.ts'
 import { b64url } from '../../harness/jws.ts'
 import { lowerOf } from '../../harness/severity.ts'
 import { worse, type CaseResult } from '../../harness/verdict.ts'
-import { signUp } from '../../harness/principals/index.ts'
+import { signUp, validTokenFix, validTokenRefused } from '../../harness/principals/index.ts'
 import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
 import { browserKit } from './browser.ts'
 import { controlClient } from './control.ts'
-import { attackerFetches, curlOf, evidenceOf, send, type Exchange } from './exchange.ts'
+import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered, type Exchange } from './exchange.ts'
 import { issuerSignature, issuerSigner, minter } from './tokens.ts'
 
 type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser'>
@@ -44,6 +44,20 @@ async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettin
   return exchange
 }
 
+/** Evidence and a replay of the request, including one that got no whole answer. */
+function shown(exchange: Exchange | undefined): Pick<CaseResult, 'evidence' | 'curl'> {
+  return exchange ? { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) } : {}
+}
+
+/** What the request that failed a case sent: the one that got no answer, else the last one made. */
+const failedExchange = (error: unknown, last?: Exchange) => (error instanceof TargetUnanswered ? error.exchange : last)
+
+/** User A's valid token refused or unanswered: what was sent, what came back, the likely cause. */
+function validTokenRefusal(exchange: Exchange, context: ProfileContext, generalFix = '') {
+  const answer = { ...exchange, token: context.users.a.token, failure: exchange.dropped }
+  const target = { profile: context.profile, issuer: context.issuer, me: context.target.me }
+  return { error: validTokenRefused(answer, target), fix: validTokenFix(answer, target, generalFix) }
+}
 
 /** Runs one case against one profile and always returns a verdict (never throws). */
 export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
@@ -82,7 +96,7 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
     verdict: judgement.verdict,
     reason: judgement.reason,
     severity: judgement.severityCap ? lowerOf(spec.severity, judgement.severityCap) : spec.severity,
-    ...(exchange && { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) }),
+    ...shown(exchange),
   })
   if ('assess' in spec) return finish(spec.assess(kit))
   if ('scenario' in spec) return runScenario(spec, context, run, base)
@@ -94,6 +108,8 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
     let worst: { judgement: Judgement; exchange: Exchange } | undefined
     let targetMs = 0
     for (const probe of probes) {
+      // Evidence is of the request that broke, never of the one before it.
+      exchange = undefined
       exchange = await exchangeFor(probe, context, run)
       targetMs += exchange.ms
       const judgement = spec.expect(exchange, { user: context.users, meId: context.target.meId })
@@ -103,10 +119,18 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
     const judged = finish(worst.judgement, worst.exchange)
     const result = probes.length > 1 ? { ...judged, reason: `${judged.reason} (worst of ${probes.length} requests)` } : judged
     waited.set(result, targetMs)
-    return result
+    return spec.isBaseline && !isSuccess(worst.exchange.status) ? refused(result, worst.exchange, context) : result
   } catch (error) {
-    return { ...base, verdict: 'error', reason: (error as Error).message, ...(exchange && { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) }) }
+    const failed = failedExchange(error, exchange)
+    const result: CaseResult = { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failed) }
+    return spec.isBaseline && failed ? refused(result, failed, context) : result
   }
+}
+
+/** The valid-token case, when the token was not accepted: the reason and fix say why, as far as can be told. */
+function refused(result: CaseResult, exchange: Exchange, context: ProfileContext): CaseResult {
+  const refusal = validTokenRefusal(exchange, context, result.fix)
+  return { ...result, reason: refusal.error.message, fix: refusal.fix }
 }
 
 /** Scenarios run on the profile's lifecycle stack (its own issuer and target instance). */
@@ -130,10 +154,10 @@ async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, r
       reason: outcome.reason,
       measured: true,
       severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
-      ...(outcome.exchange && { evidence: evidenceOf(outcome.exchange), curl: curlOf(outcome.exchange.request) }),
+      ...shown(outcome.exchange),
     }
   } catch (error) {
-    return { ...base, verdict: 'error', reason: (error as Error).message }
+    return { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failedExchange(error)) }
   } finally {
     // A scenario that broke the JWKS must not leave it broken for the next one.
     await kit.control.fault('none').catch(() => {})
@@ -156,9 +180,15 @@ async function runInteraction(spec: Case & InteractionCase, context: ProfileCont
       if (authorization) headers.Authorization = authorization
       if (request.json !== undefined) headers['Content-Type'] = 'application/json'
       const body = request.json === undefined ? undefined : JSON.stringify(request.json)
-      const exchange = await send(context.target, { method: request.method, path: request.path, headers, body }, run.requestTimeoutMs)
-      steps.push({ label, exchange })
-      return exchange
+      try {
+        const exchange = await send(context.target, { method: request.method, path: request.path, headers, body }, run.requestTimeoutMs)
+        steps.push({ label, exchange })
+        return exchange
+      } catch (error) {
+        // The step that got no answer is the one to show.
+        if (error instanceof TargetUnanswered) steps.push({ label, exchange: error.exchange })
+        throw error
+      }
     },
     record: (label, exchange) => void steps.push({ label, exchange }),
     browser,
@@ -178,11 +208,11 @@ async function runInteraction(spec: Case & InteractionCase, context: ProfileCont
       reason: outcome.reason,
       severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
       ...(outcome.measured && { measured: true }),
-      ...(decisive && { evidence: evidenceOf(decisive), curl: curlOf(decisive.request) }),
+      ...shown(decisive),
       ...evidence(),
     }
   } catch (error) {
-    return { ...base, verdict: 'error', reason: (error as Error).message, ...evidence() }
+    return { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failedExchange(error)), ...evidence() }
   } finally {
     // What the case created goes, in reverse order, whatever the verdict.
     for (const step of undo.reverse()) await step().catch(() => {})
