@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createRequire, register } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
@@ -45,7 +45,9 @@ export function findConfigFile(cwd: string): string | undefined {
 let selfResolveSwitch: Int32Array | undefined
 
 function resolveAuthconformToSelf(): () => void {
-  const entry = path.join(PACKAGE_ROOT, 'harness/index.ts')
+  // The running CLI's own entry (an installed package's dist/index.js), so the config shares its modules.
+  const running = compiledIndex()
+  const entry = running ? fileURLToPath(running) : path.join(PACKAGE_ROOT, 'harness/index.ts')
   if (!selfResolveSwitch) {
     // The switch is shared memory: the hooks thread sees it flip at once, with no message to race.
     const hooks = `let entry, on
