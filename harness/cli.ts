@@ -10,6 +10,7 @@ import { createProgress } from './report/progress.ts'
 import { colorWanted, renderTerminal, renderTimings } from './report/terminal.ts'
 import { interrupt } from './interrupt.ts'
 import { PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
+import { printable } from './text.ts'
 
 const COMMANDS = `authconform — conformance tests for backends that verify Better Auth JWTs
 
@@ -194,7 +195,7 @@ function reportError(error: unknown): number {
   const known = AuthconformError.revive(error)
   if (known) {
     process.stderr.write(`authconform: ${known.message} [${known.code}]\n`)
-    for (const line of known.details) process.stderr.write(`  | ${line}\n`)
+    for (const line of known.details) process.stderr.write(`  | ${printable(line)}\n`)
     return known.exitCode
   }
   const code = (error as { code?: string }).code

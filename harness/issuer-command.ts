@@ -6,6 +6,7 @@ import { startPostgres, type Runtime } from './environment/postgres.ts'
 import { AuthconformError, EXIT } from './errors.ts'
 import { PROFILES, type Profile } from './profiles.ts'
 import { signUpPrincipals } from './principals/index.ts'
+import { shellQuote } from './text.ts'
 
 export const ISSUER_USAGE = `Usage: authconform issuer [--profile EdDSA|ES256|RS256|PS256|HS256] [--port 4545]
                           [--audience aud] [--issuer iss] [--expires-in 15m]
@@ -14,7 +15,6 @@ export const ISSUER_USAGE = `Usage: authconform issuer [--profile EdDSA|ES256|RS
 Runs the reference Better Auth issuer alone on 127.0.0.1:<port>, signs up two demo users and
 prints the env your backend needs plus a token per user; Ctrl-C stops it (exit 0).`
 
-const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`
 
 /**
  * `authconform issuer`: the reference issuer for local development against a backend the

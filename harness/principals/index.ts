@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { AuthconformError, errorMessage } from '../errors.ts'
 import type { Principal } from '../context.ts'
 import type { IssuerCoordinates } from '../environment/issuer.ts'
+import { printable } from '../text.ts'
 
 /**
  * Users A and B, signed up through the issuer's real HTTP API (exactly what a browser does),
@@ -83,7 +84,7 @@ export function validTokenRefused(answer: ValidTokenAnswer, target: TargetUnderT
   const challenge = answer.headers['www-authenticate']
   return new AuthconformError('ERR_TARGET_NOT_READY', message, {
     details: [
-      `answer:  ${answer.status ? `${answer.status} ` : ''}${oneLine(headOf(answer.body)) || '(empty body)'}${challenge ? `  WWW-Authenticate: ${oneLine(challenge)}` : ''}`,
+      `answer:  ${answer.status ? `${answer.status} ` : ''}${printable(headOf(answer.body)) || '(empty body)'}${challenge ? `  WWW-Authenticate: ${printable(challenge)}` : ''}`,
       `request: ${method} ${url}, ${carrier ? `${carrier}: ${redacted(answer.request.headers[carrier]!)}` : 'no header carried the token'}`,
       ...(likely ? [`likely fix: ${likely.fix}`] : []),
       `target log: ${TARGET_LOG}`,
@@ -125,11 +126,6 @@ function headOf(text: string): string {
   return new TextDecoder().decode(Buffer.from(text).subarray(0, BODY_HEAD_BYTES), { stream: true })
 }
 
-/** One line, with control characters (newlines, terminal escapes) written as escapes. */
-function oneLine(text: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
 
 /** As evidence shows credentials: the start (alg and kid are in it), then the length. */
 function redacted(value: string): string {

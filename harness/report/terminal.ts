@@ -2,6 +2,7 @@ import type { CaseResult, Evidence, Verdict } from '../verdict.ts'
 import { ansi, VERDICT_COLORS } from './color.ts'
 import type { ResultDocument } from './document.ts'
 import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
+import { printable } from '../text.ts'
 
 // Where the CLI has always imported it from.
 export { colorWanted } from './color.ts'
@@ -27,7 +28,7 @@ export function summaryLine(document: ResultDocument): string {
 /** One line for an answer: status and body head, what a browser page saw, or the dropped socket. */
 function answerOf(evidence: Evidence): string {
   if (evidence.browser) return evidence.browser
-  const body = (evidence.bodyHead ?? '').replace(/\s+/g, ' ').slice(0, 120)
+  const body = (evidence.bodyHead ?? '').replace(/[ \t\r\n]+/g, ' ').slice(0, 120)
   return `${evidence.status || `none (${evidence.dropped})`} ${body}  (${evidence.ms} ms)`
 }
 
@@ -45,7 +46,8 @@ function describeFinding(r: CaseResult, style: Style): string[] {
   }
   if (r.verdict !== 'error') lines.push(`    fix:      ${r.fix}`, `    refs:     ${r.refs.join(', ')}`)
   if (showsReplay(r)) lines.push(`    replay:   ${r.curl.length > VISIBLE_CURL_CHARS ? `${r.curl.slice(0, VISIBLE_CURL_CHARS)}… (${r.curl.length} chars: the full command is in the JSON report)` : r.curl}`)
-  return lines
+  // Below the painted first line, everything can carry what the target sent.
+  return lines.map((line, i) => (i === 0 ? line : printable(line)))
 }
 
 const showsReplay = (r: CaseResult): r is CaseResult & { curl: string } => Boolean(r.curl) && r.verdict === 'fail'
@@ -63,7 +65,7 @@ function browserLine(browser: ResultDocument['browser']): string[] {
 
 /** Why the run has no cases: the environment could not start (the document the reports get then). */
 function environmentError(error: NonNullable<ResultDocument['error']>): string[] {
-  return [`environment error: ${error.message} [${error.code}]`, ...error.details.map((line) => `  | ${line}`)]
+  return [`environment error: ${printable(error.message)} [${error.code}]`, ...error.details.map((line) => `  | ${printable(line)}`)]
 }
 
 /** The matrix, what was observed, every failure with evidence, and the summary line last. */
@@ -72,10 +74,10 @@ export function renderTerminal(document: ResultDocument, style: Style): string {
   const out: string[] = detail === 'quiet' ? [] : [...browserLine(document.browser), ...matrix(document, style)]
   if (document.error) out.push('', ...environmentError(document.error))
   if (detail === 'verbose') {
-    out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
+    out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${printable(r.reason)}`))
   }
   const measured = document.cases.filter((c) => c.measured && c.verdict === 'pass')
-  if (measured.length && detail !== 'quiet') out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${r.reason}`))
+  if (measured.length && detail !== 'quiet') out.push('', 'Observed', ...measured.map((r) => `  ${r.profile.padEnd(7)}${r.id}: ${printable(r.reason)}`))
   const failures = document.cases.filter((c) => c.verdict === 'fail')
   const others = document.cases.filter((c) => c.verdict === 'error' || (c.verdict === 'warn' && detail !== 'quiet'))
   out.push(...section('Failures', failures, style), ...section(detail === 'quiet' ? 'Errors' : 'Warnings and errors', others, style))

@@ -1,6 +1,7 @@
 import net from 'node:net'
 import type { ProfileContext } from '../../harness/context.ts'
 import type { Evidence } from '../../harness/verdict.ts'
+import { shellQuote } from '../../harness/text.ts'
 
 /** One request to the target and its answer: what judges read and what evidence shows. */
 export interface Exchange {
@@ -171,7 +172,6 @@ function headBytes(text: string, limit: number): string {
   return text.slice(0, end)
 }
 
-const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`
 // A run this long of one character (a 1 MB token, 100 000 dots) is written as a shell
 // expansion that makes it, so the replay stays a line you can read and the report stays small.
 const LONG_RUN = /([A-Za-z0-9._~+\/=])\1{255,}/g

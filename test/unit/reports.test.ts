@@ -252,3 +252,21 @@ describe('document', () => {
     expect(sorted.map((r) => `${r.id} ${r.profile}`)).toEqual(CASES.map((r) => `${r.id} ${r.profile}`))
   })
 })
+
+describe('what a target sends cannot drive the terminal', () => {
+  const hostile = '\x1b]0;owned\x07\x1b[2J\x1b[31mred\r\nline two\u2028'
+  const result = caseResult({
+    id: 'claims/exp-past',
+    verdict: 'fail',
+    reason: `accepted: ${hostile}`,
+    evidence: { request: { method: 'GET', url: `http://127.0.0.1:1/api/me?q=${hostile}`, headers: { Authorization: 'Bearer x' } }, status: 200, headers: {}, bodyHead: `{"user":"${hostile}"}`, ms: 3 },
+    curl: "curl -sS -i 'http://127.0.0.1:1/api/me'",
+  })
+
+  test.each(['normal', 'verbose'] as const)('%s: control characters are written as escapes, with colour on too', (detail) => {
+    const output = renderTerminal(resultDocument([result]), { color: true, detail })
+    const ours = output.replace(/\x1b\[[0-9;]*m/g, '')
+    expect(ours).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028]/)
+    expect(output).toContain('accepted: \\u001b]0;owned\\u0007\\u001b[2J\\u001b[31mred\\r\\nline two\\u2028')
+  })
+})
