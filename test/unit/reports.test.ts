@@ -259,7 +259,7 @@ describe('what a target sends cannot drive the terminal', () => {
     id: 'claims/exp-past',
     verdict: 'fail',
     reason: `accepted: ${hostile}`,
-    evidence: { request: { method: 'GET', url: `http://127.0.0.1:1/api/me?q=${hostile}`, headers: { Authorization: 'Bearer x' } }, status: 200, headers: {}, bodyHead: `{"user":"${hostile}"}`, ms: 3 },
+    evidence: { request: { method: 'GET', url: `http://127.0.0.1:1/api/me?q=${hostile}`, headers: { Authorization: 'Bearer x' } }, status: 200, bodyHead: `{"user":"${hostile}"}`, ms: 3 },
     curl: "curl -sS -i 'http://127.0.0.1:1/api/me'",
   })
 
