@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util'
 import { CATALOGUE } from '../suites/catalogue/index.ts'
 import { loadConfig, type ConfigOverrides } from './config/load.ts'
 import { Cleanup } from './environment/cleanup.ts'
-import { AuthconformError, EXIT } from './errors.ts'
+import { AuthconformError, EXIT } from './core/errors.ts'
 import { renderGithubAnnotations } from './report/github.ts'
 import { createProgress } from './report/progress.ts'
 import { colorWanted, renderTerminal, renderTimings } from './report/terminal.ts'
 import { interrupt } from './interrupt.ts'
 import { PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
-import { printable } from './text.ts'
+import { printable } from './core/text.ts'
 
 const COMMANDS = `authconform — conformance tests for backends that verify Better Auth JWTs
 
@@ -140,10 +140,10 @@ async function runCommand(args: string[]): Promise<number> {
     mode: detail === 'quiet' ? 'off' : process.stderr.isTTY ? 'live' : 'plain',
   })
   // vitest and Better Auth load only when a run really starts: errors and `list` stay instant.
-  const { runConformance } = await import('./run.ts')
+  const [{ runConformance }, { CATALOGUE }] = await Promise.all([import('./run.ts'), import('../suites/catalogue/index.ts')])
   let document
   try {
-    document = await runConformance(config, {
+    document = await runConformance(config, CATALOGUE, {
       runtime: (_kind, reason) => detail !== 'quiet' && process.stderr.write(`runtime: ${reason}\n`),
       plan: (totals) => progress.plan(totals),
       result: (result) => progress.result(result),
@@ -176,17 +176,18 @@ async function runCommand(args: string[]): Promise<number> {
 function listCommand(args: string[]): number {
   if (wantsHelp(args)) return printUsage(LIST_USAGE)
   if (args.length) throw new AuthconformError('ERR_USAGE', `list takes no arguments, got "${args.join(' ')}" (authconform list --help)`)
-  const width = Math.max(...CATALOGUE.map((c) => c.id.length))
-  for (const c of CATALOGUE) process.stdout.write(`${c.id.padEnd(width + 2)}${c.severity.padEnd(10)}${c.refs.join(', ')}\n`)
-  process.stdout.write(`${CATALOGUE.length} cases\n`)
+  const { cases } = CATALOGUE
+  const width = Math.max(...cases.map((c) => c.id.length))
+  for (const c of cases) process.stdout.write(`${c.id.padEnd(width + 2)}${c.severity.padEnd(10)}${c.refs.join(', ')}\n`)
+  process.stdout.write(`${cases.length} cases\n`)
   return EXIT.ok
 }
 
 async function explainCommand(args: string[]): Promise<number> {
   if (wantsHelp(args)) return printUsage(EXPLAIN_USAGE)
   if (args.length !== 1 || args[0]!.startsWith('-')) throw new AuthconformError('ERR_USAGE', 'explain takes one case id, e.g. authconform explain claims/exp-past (authconform list shows all)')
-  const { explainCase } = await import('./explain.ts')
-  process.stdout.write(explainCase(args[0]!, { color: colorWanted(process.stdout) }))
+  const [{ explainCase }, { CATALOGUE }] = await Promise.all([import('./explain.ts'), import('../suites/catalogue/index.ts')])
+  process.stdout.write(explainCase(args[0]!, CATALOGUE, { color: colorWanted(process.stdout) }))
   return EXIT.ok
 }
 

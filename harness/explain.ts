@@ -1,11 +1,11 @@
-import { CATALOGUE, closest, findCase } from '../suites/catalogue/index.ts'
-import type { Case } from '../suites/catalogue/define.ts'
-import { FRAMEWORKS, LIBRARIES, remedyFor, SNIPPET_SOURCES, type Snippet, type SnippetSource } from '../suites/catalogue/remedies.ts'
-import { AuthconformError } from './errors.ts'
-import { PROFILES } from './profiles.ts'
+import { closest, findCase, type Catalogue } from './core/catalogue.ts'
+import type { Case } from './core/case.ts'
+import { FRAMEWORKS, LIBRARIES, SNIPPET_SOURCES, type Snippet, type SnippetSource } from './core/remedy.ts'
+import { AuthconformError } from './core/errors.ts'
+import { PROFILES } from './core/profiles.ts'
 import { ansi, colorWanted } from './report/color.ts'
 import { reference } from './report/references.ts'
-import type { Severity } from './severity.ts'
+import type { Severity } from './core/severity.ts'
 import type { Style } from './report/terminal.ts'
 
 /**
@@ -63,13 +63,13 @@ function snippetLines(source: SnippetSource, snippet: Snippet, style: Style): st
   return lines
 }
 
-export function explainCase(id: string, style: Style = { color: colorWanted(process.stdout) }): string {
-  const c = findCase(id)
+export function explainCase(id: string, catalogue: Catalogue, style: Style = { color: colorWanted(process.stdout) }): string {
+  const c = findCase(catalogue, id)
   if (!c) {
-    const near = closest(id, CATALOGUE.map((known) => known.id))
+    const near = closest(id, catalogue.cases.map((known) => known.id))
     throw new AuthconformError('ERR_UNKNOWN_CASE', `unknown case id "${id}"${near.length ? `: did you mean ${near.join(', ')}?` : ''} (authconform list shows all)`)
   }
-  const remedy = remedyFor(c.id)
+  const remedy = catalogue.remedyFor(c.id)
   const refs = c.refs.map(reference)
   const labelWidth = Math.max(...refs.map((r) => r.label.length))
   const field = (name: string, value: string) => `  ${name.padEnd(10)}${value}`

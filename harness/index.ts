@@ -2,11 +2,11 @@
 export { defineConfig } from './config/define.ts'
 export type { UserConfig, ResolvedConfig } from './config/schema.ts'
 export type { ResultDocument } from './report/document.ts'
-export type { CaseResult, Verdict, Evidence } from './verdict.ts'
-export type { Profile } from './profiles.ts'
-export type { Severity } from './severity.ts'
+export type { CaseResult, Verdict, Evidence } from './core/verdict.ts'
+export type { Profile } from './core/profiles.ts'
+export type { Severity } from './core/severity.ts'
 export type { ExpectedFailure } from './config/schema.ts'
-export { AuthconformError, EXIT } from './errors.ts'
+export { AuthconformError, EXIT } from './core/errors.ts'
 // Renderers of the result document, for pipelines that write their own files.
 export { renderHtml } from './report/html.ts'
 export { renderJunit } from './report/junit.ts'
@@ -21,6 +21,6 @@ import type { ResultDocument } from './report/document.ts'
 /** Runs authconform and returns the result document (the CLI is a thin layer over this). */
 export async function run(config: UserConfig, overrides: ConfigOverrides = {}): Promise<ResultDocument> {
   // Loaded lazily so that importing defineConfig in a config file stays instant.
-  const [{ resolveConfig }, { runConformance }] = await Promise.all([import('./config/load.ts'), import('./run.ts')])
-  return runConformance(resolveConfig(config, overrides))
+  const [{ resolveConfig }, { runConformance }, { CATALOGUE }] = await Promise.all([import('./config/load.ts'), import('./run.ts'), import('../suites/catalogue/index.ts')])
+  return runConformance(resolveConfig(config, overrides), CATALOGUE)
 }

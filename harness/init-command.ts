@@ -2,8 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
-import { AuthconformError, errorMessage, EXIT } from './errors.ts'
-import { PROFILES } from './profiles.ts'
+import { AuthconformError, errorMessage, EXIT } from './core/errors.ts'
+import { PROFILES } from './core/profiles.ts'
 
 export const INIT_USAGE = `Usage: authconform init [--target-url http://127.0.0.1:8000] [--command "…"] [--profile EdDSA]
                         [--issuer-port 4545] [--out authconform.config.ts] [--force]

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util'
 import { Cleanup } from './environment/cleanup.ts'
 import { startIssuer } from './environment/issuer.ts'
 import { startPostgres, type Runtime } from './environment/postgres.ts'
-import { AuthconformError, EXIT } from './errors.ts'
-import { PROFILES, type Profile } from './profiles.ts'
+import { AuthconformError, EXIT } from './core/errors.ts'
+import { PROFILES, type Profile } from './core/profiles.ts'
 import { signUpPrincipals } from './principals/index.ts'
-import { shellQuote } from './text.ts'
+import { shellQuote } from './core/text.ts'
 
 export const ISSUER_USAGE = `Usage: authconform issuer [--profile EdDSA|ES256|RS256|PS256|HS256] [--port 4545]
                           [--audience aud] [--issuer iss] [--expires-in 15m]

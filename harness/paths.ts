@@ -26,5 +26,8 @@ export function cacheSubdir(name: string): string | undefined {
   }
 }
 
+/** The published example secrets teams copy from guides, one per line (the hs256 suite and the issuer's secret check). */
+export const PUBLISHED_SECRETS_FILE = path.join(PACKAGE_ROOT, 'fixtures/wordlists/published-secrets.txt')
+
 /** package.json's version: the one source for --version and the reports' tool version. */
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version

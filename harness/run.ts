@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { CATALOGUE, findCase, selectCases, validateSelection } from '../suites/catalogue/index.ts'
+import { findCase, selectCases, validateSelection, type Catalogue } from './core/catalogue.ts'
 import { selectedProfiles } from './config/load.ts'
 import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { startEnvironment, type EnvironmentEvents } from './environment/index.ts'
-import { AuthconformError, errorMessage, EXIT } from './errors.ts'
+import { AuthconformError, errorMessage, EXIT } from './core/errors.ts'
 import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
 import { renderHtml } from './report/html.ts'
@@ -16,7 +16,7 @@ import { renderSarif } from './report/sarif.ts'
 import { cacheSubdir, PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
 import { closeBridge, openBridge, type RunBridge } from './runner/bridge.ts'
 import { CaseCollector } from './runner/collector.ts'
-import type { CaseResult } from './verdict.ts'
+import type { CaseResult } from './core/verdict.ts'
 
 const debug = createDebug('run')
 
@@ -44,14 +44,14 @@ function debugSink(): Writable {
  * Throws AuthconformError when the environment cannot start (exit code 3) or the selection is
  * invalid (2). Writes the JSON/JUnit files the config asks for.
  */
-export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {}): Promise<ResultDocument> {
+export async function runConformance(config: ResolvedConfig, catalogue: Catalogue, hooks: RunHooks = {}): Promise<ResultDocument> {
   const startedAt = new Date()
   const selection = { suites: config.suites, only: config.only, skip: config.skip }
-  validateSelection(selection)
-  const cases = selectCases(selection)
+  validateSelection(catalogue, selection)
+  const cases = selectCases(catalogue.cases, selection)
   if (cases.length === 0) throw new AuthconformError('ERR_UNKNOWN_CASE', 'the selection (--suite/--only/--skip) leaves no case to run')
   for (const entry of config.expectedFailures) {
-    if (!findCase(entry.id)) throw new AuthconformError('ERR_UNKNOWN_CASE', `expected failure "${entry.id}" is not a case id (authconform list shows all)${config.expectedFailuresFile ? ` in ${config.expectedFailuresFile}` : ''}`)
+    if (!findCase(catalogue, entry.id)) throw new AuthconformError('ERR_UNKNOWN_CASE', `expected failure "${entry.id}" is not a case id (authconform list shows all)${config.expectedFailuresFile ? ` in ${config.expectedFailuresFile}` : ''}`)
   }
   const suiteFiles = [...new Set(cases.map((c) => `suites/${c.suite}.suite.ts`))]
 
@@ -84,10 +84,10 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   environmentReady.catch(() => {}) // reported through vitest.start and run.environmentError
   const run: RunBridge = { config, cleanup, events, environmentReady }
   openBridge(run)
-  const collector = new CaseCollector(hooks.result)
+  const collector = new CaseCollector(catalogue, hooks.result)
   // SIGINT/SIGTERM mid-run: the reports asked for are written with what ran so far.
   const stopListening = onInterrupt(async (signal) => {
-    const partial = buildDocument(config, collector, run, startedAt, phases, signal)
+    const partial = buildDocument(config, catalogue, collector, run, startedAt, phases, signal)
     await writeReports(partial, config)
     hooks.interrupted?.(partial)
   })
@@ -151,22 +151,22 @@ export async function runConformance(config: ResolvedConfig, hooks: RunHooks = {
   if (run.environmentError) {
     const error = AuthconformError.revive(run.environmentError) ?? run.environmentError
     // A CI job keeps an artifact saying why: each report asked for names the cause the CLI prints.
-    const failed = environmentFailure(buildDocument(config, collector, run, startedAt, phases), error)
+    const failed = environmentFailure(buildDocument(config, catalogue, collector, run, startedAt, phases), error)
     await writeReports(failed, config).catch((writeError: unknown) => debug('could not write the reports of the failed environment', errorMessage(writeError)))
     throw error
   }
 
   const writing = performance.now()
-  const document = buildDocument(config, collector, run, startedAt, phases)
+  const document = buildDocument(config, catalogue, collector, run, startedAt, phases)
   await writeReports(document, config)
   phases.reports = Math.round(performance.now() - writing)
   return document
 }
 
 /** The result document from what the collector has so far (all of it, or up to an interrupt). */
-function buildDocument(config: ResolvedConfig, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: ResultDocument['interrupted']): ResultDocument {
+function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: ResultDocument['interrupted']): ResultDocument {
   const profiles = selectedProfiles(config)
-  const sorted = sortResults(collector.results, CATALOGUE.map((c) => c.id), profiles)
+  const sorted = sortResults(collector.results, catalogue.cases.map((c) => c.id), profiles)
   const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
   const runErrors = interrupted ? [...collector.runErrors, `interrupted by ${interrupted}: ${results.length} results before the run was stopped`] : collector.runErrors
   const browser = run.environment?.context.browser

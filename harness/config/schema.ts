@@ -1,7 +1,7 @@
 import * as z from 'zod'
-import { PROFILES } from '../profiles.ts'
-import { SEVERITIES } from '../severity.ts'
-import { parseRoute, ROUTE_SYNTAX } from './routes.ts'
+import { PROFILES } from '../core/profiles.ts'
+import { SEVERITIES } from '../core/severity.ts'
+import { parseRoute, ROUTE_SYNTAX } from '../core/routes.ts'
 
 const route = z.string().refine((text) => parseRoute(text) !== undefined, { message: `must be ${ROUTE_SYNTAX}` })
 const dottedPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, 'must be a dotted path like "user.id"')

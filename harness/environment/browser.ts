@@ -3,12 +3,13 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { BroadcastChannel } from 'node:worker_threads'
 import type { Browser, BrowserContext as PlaywrightContext, Page } from 'playwright-core'
-import type { BrowserContext } from '../context.ts'
+import type { BrowserContext } from '../core/context.ts'
 import { createDebug } from '../debug.ts'
-import { errorMessage } from '../errors.ts'
+import { errorMessage } from '../core/errors.ts'
 import type { Cleanup } from './cleanup.ts'
-import { PAGES_PATH, startPageServers } from './pages.ts'
-import { isPageRequest, type PageReply } from './page-requests.ts'
+import { PAGES_PATH } from '../core/protocol/page-channel.ts'
+import { startPageServers } from './pages.ts'
+import { isPageRequest, type PageReply } from '../core/protocol/page-channel.ts'
 
 const debug = createDebug('browser')
 

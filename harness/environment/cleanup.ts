@@ -1,5 +1,5 @@
 import { createDebug } from '../debug.ts'
-import { errorMessage } from '../errors.ts'
+import { errorMessage } from '../core/errors.ts'
 
 const debug = createDebug('cleanup')
 

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
 
 const debug = createDebug('containers')

@@ -4,17 +4,15 @@ import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { createJwk, resolveSigningKey, type JwtOptions } from 'better-auth/plugins/jwt'
 import * as z from 'zod'
-import { hmac, isHmac, signWithJwk } from '../jws.ts'
+import { hmac, isHmac, signWithJwk } from '../core/jws.ts'
+import { CONTROL_ENDPOINTS, CONTROL_KEY_HEADER, CONTROL_PATH, JWKS_FAULTS, type JwksFaultMode } from '../core/protocol/control.ts'
 
 /**
- * "conformance control": the harness's back door into the reference issuer. It signs
- * arbitrary bytes with the issuer's real current key (or its BETTER_AUTH_SECRET), so a forged
- * token differs from a real one in exactly the named way. Every endpoint demands the per-run
- * random control key; without it the issuer behaves like any Better Auth app.
- * New capabilities (rotation, JWKS counters and faults) are further entries in `endpoints`.
+ * "conformance control" (core/protocol/control.ts), the issuer's side: it signs arbitrary bytes
+ * with the issuer's real current key (or its BETTER_AUTH_SECRET), so a forged token differs
+ * from a real one in exactly the named way. New capabilities (rotation, JWKS counters and
+ * faults) are further entries in `endpoints` and in CONTROL_ENDPOINTS.
  */
-export const CONTROL_KEY_HEADER = 'x-authconform-control-key'
-export const CONTROL_PATH = '/conformance'
 
 export interface ControlOptions {
   controlKey: string
@@ -43,9 +41,7 @@ interface EndpointContext {
   }
 }
 
-/** How the JWKS endpoint misbehaves on purpose (key lifecycle cases). */
-export const JWKS_FAULTS = ['none', 'fail', 'hang', 'junk', 'slow'] as const
-type JwksFault = { mode: (typeof JWKS_FAULTS)[number]; ms: number }
+type JwksFault = { mode: JwksFaultMode; ms: number }
 const HANG_LIMIT_MS = 60_000
 
 type IssuerKey = { alg: string; kid: string; privateJwk: JsonWebKey }
@@ -115,7 +111,7 @@ export function conformanceControl(options: ControlOptions) {
       return
     },
     endpoints: {
-      conformanceKey: createAuthEndpoint(`${CONTROL_PATH}/key`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+      conformanceKey: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.key}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const key = await issuerKey(ctx as never, options, known)
         return ctx.json(key ? { alg: key.alg, kid: key.kid } : { alg: 'HS256' })
       }),
@@ -125,7 +121,7 @@ export function conformanceControl(options: ControlOptions) {
        * `alg` uses BETTER_AUTH_SECRET.
        */
       conformanceSign: createAuthEndpoint(
-        `${CONTROL_PATH}/sign`,
+        `${CONTROL_PATH}${CONTROL_ENDPOINTS.sign}`,
         {
           method: 'POST',
           use: [requireControlKey],
@@ -144,12 +140,12 @@ export function conformanceControl(options: ControlOptions) {
           }
         },
       ),
-      conformanceKeys: createAuthEndpoint(`${CONTROL_PATH}/keys`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+      conformanceKeys: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.keys}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const rows = await (ctx as unknown as { context: { adapter: { findMany<T>(q: { model: string }): Promise<T[]> } } }).context.adapter.findMany<{ id: string }>({ model: 'jwks' })
         return ctx.json({ kids: rows.map((row) => row.id) })
       }),
       /** Makes a new signing key now (the old one stays published until removed). */
-      conformanceRotate: createAuthEndpoint(`${CONTROL_PATH}/rotate`, { method: 'POST', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+      conformanceRotate: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.rotate}`, { method: 'POST', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         if (!options.jwt) throw new APIError('BAD_REQUEST', { message: 'the HS256 profile has no key to rotate' })
         const key = await createJwk(ctx as never, options.jwt)
         forgetCurrent()
@@ -157,7 +153,7 @@ export function conformanceControl(options: ControlOptions) {
       }),
       /** Unpublishes a key: it leaves the JWKS and can no longer sign. */
       conformanceRemove: createAuthEndpoint(
-        `${CONTROL_PATH}/remove`,
+        `${CONTROL_PATH}${CONTROL_ENDPOINTS.remove}`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) },
         async (ctx) => {
           await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
@@ -167,7 +163,7 @@ export function conformanceControl(options: ControlOptions) {
         },
       ),
       /** JWKS requests so far, and since a given time (ms since the epoch). */
-      conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}/jwks-requests`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+      conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksRequests}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const since = Number(ctx.query?.since ?? 0)
         return ctx.json({ total: jwksRequests.length, since: jwksRequests.filter((t) => t >= since).length })
       }),
@@ -176,7 +172,7 @@ export function conformanceControl(options: ControlOptions) {
        * issued stay signed and unexpired, which is what the deleted-user case measures.
        */
       conformanceDeleteUser: createAuthEndpoint(
-        `${CONTROL_PATH}/delete-user`,
+        `${CONTROL_PATH}${CONTROL_ENDPOINTS.deleteUser}`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ userId: z.string().min(1) }) },
         async (ctx) => {
           // Better Auth's own deletion: sessions, accounts, then the user row.
@@ -186,7 +182,7 @@ export function conformanceControl(options: ControlOptions) {
         },
       ),
       conformanceJwksFault: createAuthEndpoint(
-        `${CONTROL_PATH}/jwks-fault`,
+        `${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksFault}`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },
         async (ctx) => {
           fault = { mode: ctx.body.mode, ms: ctx.body.ms }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { CACHE_DIR, PACKAGE_ROOT } from '../paths.ts'
 import { freePort } from './ports.ts'
 

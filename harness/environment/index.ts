@@ -1,23 +1,27 @@
 import { randomBytes } from 'node:crypto'
 import { createDebug } from '../debug.ts'
-import { errorMessage } from '../errors.ts'
-import { parseRoute } from '../config/routes.ts'
+import { errorMessage } from '../core/errors.ts'
+import { parseRoute } from '../core/routes.ts'
 import { selectedProfiles } from '../config/load.ts'
 import { browserCallsTarget, configuredOrigins, type ResolvedConfig } from '../config/schema.ts'
-import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../context.ts'
-import { isAsymmetric, type Profile } from '../profiles.ts'
-import { signUpPrincipals, validTokenRefused } from '../principals/index.ts'
+import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../core/context.ts'
+import { isAsymmetric, type Profile } from '../core/profiles.ts'
+import { signUpPrincipals } from '../principals/index.ts'
+import { validTokenRefused } from '../core/valid-token.ts'
 import { allStarted, type Cleanup } from './cleanup.ts'
 import { startAttacker, type StartedAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
 import { buildAuthClientBundle } from './pages.ts'
 import { hostNetworking } from './containers.ts'
 import type { IssuerOptions } from './issuer.ts'
-import { assessSecret } from '../secret-strength.ts'
+import { assessSecret, parseWordlist } from '../core/secret-strength.ts'
+import { PUBLISHED_SECRETS_FILE } from '../paths.ts'
+import { readFileSync } from 'node:fs'
 import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
 
 const debug = createDebug('environment')
+const publishedSecrets = parseWordlist(readFileSync(PUBLISHED_SECRETS_FILE, 'utf8'))
 
 export interface EnvironmentEvents {
   /** One line for the user: which Postgres runtime was chosen and why. */
@@ -95,6 +99,7 @@ export async function startEnvironment(
       selection: { suites: config.suites, only: config.only, skip: config.skip },
       requestTimeoutMs: config.requestTimeoutMs,
       keys: config.keys,
+      publishedSecrets,
     },
   }
 }
@@ -157,7 +162,7 @@ async function startStack(
       tokenURL: issuer.tokenURL,
       pagesURL: issuer.pagesURL,
       controlKey: issuer.controlKey,
-      secret: assessSecret(issuer.secret),
+      secret: assessSecret(issuer.secret, publishedSecrets),
     },
     target: {
       baseURL: target.baseURL,

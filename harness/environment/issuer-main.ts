@@ -6,8 +6,8 @@
  * Exit 2: an env var is missing or malformed (one line naming it). Exit 3: it could not start.
  */
 import * as z from 'zod'
-import { errorMessage } from '../errors.ts'
-import { PROFILES } from '../profiles.ts'
+import { errorMessage } from '../core/errors.ts'
+import { PROFILES } from '../core/profiles.ts'
 import { startIssuer, type IssuerOptions, type StartedIssuer } from './issuer.ts'
 import { buildAuthClientBundle } from './pages.ts'
 

@@ -3,11 +3,13 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
-import { isAsymmetric, KEY_PAIR_CONFIG, type Profile } from '../profiles.ts'
-import { CONTROL_PATH, conformanceControl } from './control-plugin.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
+import { isAsymmetric, KEY_PAIR_CONFIG, type Profile } from '../core/profiles.ts'
+import { CONTROL_PATH } from '../core/protocol/control.ts'
+import { conformanceControl } from './control-plugin.ts'
 import { HS256_TOKEN_PATH, hs256Tokens } from './hs256-plugin.ts'
-import { PAGES_PATH, pageHandler } from './pages.ts'
+import { PAGES_PATH } from '../core/protocol/page-channel.ts'
+import { pageHandler } from './pages.ts'
 
 const debug = createDebug('issuer')
 

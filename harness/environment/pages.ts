@@ -2,15 +2,15 @@ import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { errorMessage } from '../errors.ts'
-import { selfSignedCertificate } from '../openssl.ts'
+import { errorMessage } from '../core/errors.ts'
+import { selfSignedCertificate } from '../core/openssl.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
+import { issuerProxyPath, PAGES_PATH } from '../core/protocol/page-channel.ts'
 
 /**
  * The pages the browser suites load. A page's only job is its origin: the cases evaluate
  * `fetch` in it, so Chromium applies CORS exactly as it would to the team's frontend.
  */
-export const PAGES_PATH = '/__authconform'
 const BLANK = '<!doctype html><meta charset="utf-8"><title>authconform</title>'
 const FLOW = `<!doctype html><meta charset="utf-8"><title>authconform sign-in flow</title><script src="${PAGES_PATH}/client.js"></script>`
 
@@ -56,8 +56,6 @@ export interface PageServers extends AsyncDisposable {
   usesTls: boolean
 }
 
-/** `${PAGES_PATH}/issuer/<port>/…` on a frontend origin reaches that issuer, as a Next.js rewrite would. */
-export const issuerProxyPath = (port: number | string) => `${PAGES_PATH}/issuer/${port}`
 
 /**
  * The sign-in flow on a configured frontend origin (localhost:3000) talks to Better Auth on

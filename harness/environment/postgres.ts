@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { hostNetworking, probeContainerRuntime, removeTestcontainersLock, startHostContainer } from './containers.ts'
 import { runAdmin, startEmbeddedServer } from './embedded-postgres.ts'
 import { freePort } from './ports.ts'

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createDebug } from '../debug.ts'
-import { AuthconformError, errorMessage } from '../errors.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { IssuerCoordinates } from './issuer.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'

@@ -1,4 +1,4 @@
-import type { Verdict } from '../verdict.ts'
+import type { Verdict } from '../core/verdict.ts'
 
 /** What colorWanted reads of a stream: process.stdout and process.stderr are such streams. */
 export interface ColorStream {

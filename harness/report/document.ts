@@ -1,7 +1,7 @@
-import type { Profile } from '../profiles.ts'
-import { atLeast, SEVERITIES, type Severity } from '../severity.ts'
+import type { Profile } from '../core/profiles.ts'
+import { atLeast, SEVERITIES, type Severity } from '../core/severity.ts'
 import type { ExpectedFailure } from '../config/schema.ts'
-import { summarize, type CaseResult, type Summary } from '../verdict.ts'
+import { summarize, type CaseResult, type Summary } from '../core/verdict.ts'
 
 /** The one source of truth; every other report format only reads this. */
 export interface ResultDocument {

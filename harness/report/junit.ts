@@ -1,4 +1,4 @@
-import type { CaseResult } from '../verdict.ts'
+import type { CaseResult } from '../core/verdict.ts'
 import { gates, type ResultDocument } from './document.ts'
 import { REPLAY_NOTE } from './replay.ts'
 

@@ -1,4 +1,4 @@
-import type { CaseResult, Verdict } from '../verdict.ts'
+import type { CaseResult, Verdict } from '../core/verdict.ts'
 import { ansi, colorWanted, VERDICT_COLORS, type ColorStream } from './color.ts'
 
 /**

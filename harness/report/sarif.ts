@@ -1,5 +1,5 @@
-import type { Severity } from '../severity.ts'
-import type { CaseResult } from '../verdict.ts'
+import type { Severity } from '../core/severity.ts'
+import type { CaseResult } from '../core/verdict.ts'
 import type { ResultDocument } from './document.ts'
 import { reference } from './references.ts'
 import { VISIBLE_CURL_CHARS } from './replay.ts'

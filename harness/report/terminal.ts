@@ -1,8 +1,8 @@
-import type { CaseResult, Evidence, Verdict } from '../verdict.ts'
+import type { CaseResult, Evidence, Verdict } from '../core/verdict.ts'
 import { ansi, VERDICT_COLORS } from './color.ts'
 import type { ResultDocument } from './document.ts'
 import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
-import { printable } from '../text.ts'
+import { printable } from '../core/text.ts'
 
 // Where the CLI has always imported it from.
 export { colorWanted } from './color.ts'

@@ -1,7 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node'
-import { findCase } from '../../suites/catalogue/index.ts'
-import type { Profile } from '../profiles.ts'
-import type { CaseResult } from '../verdict.ts'
+import { findCase, type Catalogue } from '../core/catalogue.ts'
+import type { Profile } from '../core/profiles.ts'
+import type { CaseResult } from '../core/verdict.ts'
 
 /**
  * Our vitest reporter: it only listens. Verdicts arrive in `task.meta`; a test without one
@@ -11,7 +11,10 @@ export class CaseCollector implements Reporter {
   readonly results: CaseResult[] = []
   readonly runErrors: string[] = []
 
-  constructor(private readonly onResult?: (result: CaseResult) => void) {}
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly onResult?: (result: CaseResult) => void,
+  ) {}
 
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.meta().authconform ?? this.brokenCase(testCase)
@@ -38,7 +41,7 @@ export class CaseCollector implements Reporter {
   }
 
   private brokenCase(testCase: TestCase): CaseResult {
-    const spec = findCase(testCase.name)
+    const spec = findCase(this.catalogue, testCase.name)
     const profile = (testCase.parent.type === 'suite' ? testCase.parent.name : 'EdDSA') as Profile
     const message = testCase.result().errors?.[0]?.message ?? `vitest state ${testCase.result().state}`
     return {

@@ -1,4 +1,4 @@
-import { defineCase } from './define.ts'
+import { defineCase } from '../../harness/core/case.ts'
 import { accepted, challengesBearer, rejected } from './expect.ts'
 
 /** The oracle: if a real token is not accepted, no rejection below proves anything. */

@@ -1,6 +1,6 @@
 import { isSuccess } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
-import { defineCase, type Judge } from './define.ts'
+import { defineCase, type Judge } from '../../harness/core/case.ts'
 import { acceptedPreferably, answersWithoutCrashing, challengesBearer, rejected, rejectedPreferably } from './expect.ts'
 
 /** How the token travels (RFC 6750): the scheme, the spaces, the query string, the error code. */

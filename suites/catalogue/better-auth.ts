@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { exportJWK } from 'jose'
-import { isAsymmetric } from '../../harness/profiles.ts'
-import { signWithJwk, signingInput } from '../../harness/jws.ts'
+import { isAsymmetric } from '../../harness/core/profiles.ts'
+import { signWithJwk, signingInput } from '../../harness/core/jws.ts'
 import { ownedKeyPair } from '../support/key-pairs.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from './define.ts'
+import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
 import { rejected, rejectedPreferably } from './expect.ts'
 
 /** Mistakes particular to a Better Auth deployment next to a separate API. */

@@ -1,5 +1,5 @@
 import { ago, fromNow } from '../support/time.ts'
-import { defineCase, type CaseSpec, type ProbingCase } from './define.ts'
+import { defineCase, type CaseSpec, type ProbingCase } from '../../harness/core/case.ts'
 import { rejected, rejectedPreferably } from './expect.ts'
 
 /**

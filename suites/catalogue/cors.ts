@@ -1,7 +1,7 @@
 import { pageFetchExchange } from '../support/browser.ts'
-import { worse } from '../../harness/verdict.ts'
-import { isSuccess, type Exchange } from '../support/exchange.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome } from './define.ts'
+import { worse } from '../../harness/core/verdict.ts'
+import { isSuccess } from '../support/exchange.ts'
+import { defineCase, type InteractionKit, type InteractionOutcome, type Exchange } from '../../harness/core/case.ts'
 
 /**
  * CORS as the frontend meets it: pages at the allowed origins (default the issuer's, as a

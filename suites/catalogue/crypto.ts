@@ -1,7 +1,7 @@
-import type { Profile } from '../../harness/profiles.ts'
+import type { Profile } from '../../harness/core/profiles.ts'
 import { ecdsaDer, ed25519WithSPlusL, joinEcdsa, P256_ORDER, splitEcdsa } from '../support/signature-forms.ts'
 import { signatureBytes, withChanges, withSignature } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from './define.ts'
+import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
 import { rejected, rejectedPreferably } from './expect.ts'
 
 /**

@@ -1,5 +1,5 @@
-import type { Judge, JudgeContext, Judgement } from './define.ts'
-import { isSuccess, type Exchange } from '../support/exchange.ts'
+import type { Judge, JudgeContext, Judgement, Exchange } from '../../harness/core/case.ts'
+import { isSuccess } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
 
 

@@ -1,8 +1,7 @@
-import { issuerProxyPath, PAGES_PATH } from '../../harness/environment/pages.ts'
-import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
-import type { Exchange } from '../support/exchange.ts'
+import { issuerProxyPath, PAGES_PATH } from '../../harness/core/protocol/page-channel.ts'
+import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { isSuccess } from '../support/resource.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome } from './define.ts'
+import { defineCase, type InteractionKit, type InteractionOutcome, type Exchange } from '../../harness/core/case.ts'
 
 /**
  * The frontend → backend flow the seeds describe, in Chromium: the issuer's page signs user A

@@ -1,8 +1,8 @@
-import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
-import { signBytes, signingInput } from '../../harness/jws.ts'
+import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
+import { signBytes, signingInput } from '../../harness/core/jws.ts'
 import { attackerCertificate } from '../support/certificate.ts'
 import { attackerJwk, signAsAttacker, withChanges } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from './define.ts'
+import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
 import { neverFetches, rejected, rejectedWithoutFetching } from './expect.ts'
 
 /**

@@ -1,7 +1,6 @@
-import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
-import { publishedSecrets } from '../../harness/secret-strength.ts'
+import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { signWithHmacKey } from '../support/tokens.ts'
-import { defineCase } from './define.ts'
+import { defineCase } from '../../harness/core/case.ts'
 import { rejected } from './expect.ts'
 
 /** The shared-secret setup teams hand-roll next to Better Auth, and the JWKS backends that fall back to it. */
@@ -26,7 +25,7 @@ export const hs256Cases = [
     title: 'rejects tokens signed with the example secrets published in guides',
     severity: 'critical',
     refs: ['RFC8725-3.5', 'RFC7518-3.2'],
-    probe: ({ user }) => publishedSecrets().map((secret) => ({ token: signWithHmacKey('HS256', secret, HS_HEADER, user.a.claims) })),
+    probe: ({ user, publishedSecrets }) => publishedSecrets.map((secret) => ({ token: signWithHmacKey('HS256', secret, HS_HEADER, user.a.claims) })),
     expect: rejected(),
     fix: 'never ship a default secret: fail at startup when BETTER_AUTH_SECRET is unset or a known example',
   }),

@@ -1,7 +1,7 @@
-import { ASYMMETRIC_PROFILES, type Profile } from '../../harness/profiles.ts'
+import { ASYMMETRIC_PROFILES, type Profile } from '../../harness/core/profiles.ts'
 import { KEY_FORMS, keyFormApplies, publicKeyForms, type KeyFormName, type PublicJwk } from '../support/key-forms.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from './define.ts'
+import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
 import { rejected } from './expect.ts'
 
 /**

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
+import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { isAccepted, paced, pollUntil, seconds, sendTimed, sleep } from '../support/lifecycle.ts'
-import { worse } from '../../harness/verdict.ts'
+import { worse } from '../../harness/core/verdict.ts'
 import { signAsAttacker, withChanges } from '../support/tokens.ts'
-import type { Exchange } from '../support/exchange.ts'
-import { defineCase, type Judge, type Judgement, type LifecycleKit, type ScenarioOutcome } from './define.ts'
+import { defineCase, type Judge, type Judgement, type LifecycleKit, type ScenarioOutcome, type Exchange } from '../../harness/core/case.ts'
 import { answersWithoutCrashing, rejected } from './expect.ts'
 
 /**

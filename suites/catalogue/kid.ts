@@ -1,6 +1,6 @@
-import { ASYMMETRIC_PROFILES } from '../../harness/profiles.ts'
+import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
-import { defineCase } from './define.ts'
+import { defineCase } from '../../harness/core/case.ts'
 import { answersWithoutCrashing, rejected, rejectedPreferably } from './expect.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib'
-import { b64url } from '../../harness/jws.ts'
+import { b64url } from '../../harness/core/jws.ts'
 import { segments, unsigned, withChanges } from '../support/tokens.ts'
-import { defineCase, type CaseSpec, type ProbeKit } from './define.ts'
+import { defineCase, type CaseSpec, type ProbeKit } from '../../harness/core/case.ts'
 import { refusedOrReadAsLast, rejected, rejectedPreferably } from './expect.ts'
 
 /**

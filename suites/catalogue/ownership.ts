@@ -2,8 +2,8 @@ import { decodeJwt } from 'jose'
 import { randomUUID } from 'node:crypto'
 import { parseJson } from '../support/json.ts'
 import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
-import { worse } from '../../harness/verdict.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome, type Judgement } from './define.ts'
+import { worse } from '../../harness/core/verdict.ts'
+import { defineCase, type InteractionKit, type InteractionOutcome, type Judgement } from '../../harness/core/case.ts'
 
 /**
  * Broken object-level authorization (OWASP API1): the verifier proved who B is, and the

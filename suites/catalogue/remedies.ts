@@ -12,33 +12,7 @@
  * `current_claims` or `db` of the app's own); TypeScript the same five constants as strings.
  */
 
-/** One place a fix can live: a JWT library or a web framework. */
-export const SNIPPET_SOURCES = {
-  pyjwt: { heading: 'PyJWT 2.x', language: 'python' },
-  pythonJose: { heading: 'python-jose 3.3', language: 'python' },
-  jose: { heading: 'jose 6 (Node)', language: 'typescript' },
-  fastapi: { heading: 'FastAPI', language: 'python' },
-  express: { heading: 'Express', language: 'typescript' },
-} as const
-export type SnippetSource = keyof typeof SNIPPET_SOURCES
-export const LIBRARIES = ['pyjwt', 'pythonJose', 'jose'] as const satisfies readonly SnippetSource[]
-export const FRAMEWORKS = ['fastapi', 'express'] as const satisfies readonly SnippetSource[]
-
-/** The fix in one library or framework: code to copy, a one-line caveat, or both. */
-export interface Snippet {
-  code?: string
-  /** One line: what this library cannot do safely here, or where the fix lives instead. */
-  note?: string
-}
-
-export interface Remedy {
-  name: string
-  /** One line, imperative. */
-  title: string
-  /** 2-4 sentences: what goes wrong and what an attacker does with it. */
-  why: string
-  snippets: Record<(typeof LIBRARIES)[number], Snippet> & Partial<Record<(typeof FRAMEWORKS)[number], Snippet>>
-}
+import { LIBRARIES, type Remedy, type Snippet } from '../../harness/core/remedy.ts'
 
 /** Snippet text as written (String.raw keeps regex backslashes), without the source's indentation. */
 function code(strings: TemplateStringsArray, ...values: string[]): string {

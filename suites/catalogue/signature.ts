@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { encodeSegment } from '../../harness/jws.ts'
+import { encodeSegment } from '../../harness/core/jws.ts'
 import { flipSignatureBit, segments, signAsAttacker, signatureOf, unsigned, withChanges } from '../support/tokens.ts'
-import { defineCase } from './define.ts'
+import { defineCase } from '../../harness/core/case.ts'
 import { rejected } from './expect.ts'
 
 const FIX_NONE = 'pin the accepted algorithms in the verifier (never read alg from the token) and never allow "none"'

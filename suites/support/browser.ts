@@ -1,8 +1,6 @@
-import type { BrowserContext, ProfileContext } from '../../harness/context.ts'
-import { PAGES_PATH } from '../../harness/environment/pages.ts'
-import { requestPage } from '../../harness/environment/page-requests.ts'
-import type { BrowserKit, PageFetch } from '../catalogue/define.ts'
-import type { Exchange } from './exchange.ts'
+import type { BrowserContext, ProfileContext } from '../../harness/core/context.ts'
+import { PAGES_PATH, requestPage } from '../../harness/core/protocol/page-channel.ts'
+import type { BrowserKit, PageFetch, Exchange } from '../../harness/core/case.ts'
 
 /**
  * The run's Chromium, seen from one case; the pages live in the main thread. For fetchFrom a

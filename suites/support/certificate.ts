@@ -1,4 +1,4 @@
-import { selfSignedCertificate } from '../../harness/openssl.ts'
+import { selfSignedCertificate } from '../../harness/core/openssl.ts'
 import { ownedKeyPair } from './key-pairs.ts'
 
 export interface AttackerCertificate {

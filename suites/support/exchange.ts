@@ -1,23 +1,9 @@
 import net from 'node:net'
-import type { ProfileContext } from '../../harness/context.ts'
-import type { Evidence } from '../../harness/verdict.ts'
-import { shellQuote } from '../../harness/text.ts'
+import type { ProfileContext } from '../../harness/core/context.ts'
+import type { Evidence } from '../../harness/core/verdict.ts'
+import { shellQuote } from '../../harness/core/text.ts'
+import type { Exchange } from '../../harness/core/case.ts'
 
-/** One request to the target and its answer: what judges read and what evidence shows. */
-export interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string }
-  /** 0 when no HTTP answer came (see `dropped`). */
-  status: number
-  /** What happened instead of a whole answer, in words after its code (`ECONNRESET: …`). */
-  dropped?: string
-  headers: Record<string, string>
-  body: string
-  ms: number
-  /** Attacker-server paths the target fetched while answering (SSRF evidence). */
-  attackerFetches?: string[]
-  /** Made by a page in Chromium: what the page could see (CORS decides, not the wire). */
-  browser?: string
-}
 
 /**
  * No whole answer to judge: the target timed out, refused the connection or broke off its

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPair } from 'node:crypto'
 import { promisify } from 'node:util'
 import { importPKCS8, importSPKI } from 'jose'
-import { ASYMMETRIC_PROFILES, KEY_PAIR_CONFIG, type AsymmetricProfile } from '../../harness/profiles.ts'
+import { ASYMMETRIC_PROFILES, KEY_PAIR_CONFIG, type AsymmetricProfile } from '../../harness/core/profiles.ts'
 
 /** Whose key: the attacker's, or another Better Auth deployment's (a legitimate key the target must not know). */
 export type KeyOwner = 'attacker' | 'other-deployment'

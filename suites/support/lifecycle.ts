@@ -1,5 +1,5 @@
-import type { LifecycleKit, Probe } from '../catalogue/define.ts'
-import { TargetUnanswered, type Exchange } from './exchange.ts'
+import type { LifecycleKit, Probe, Exchange } from '../../harness/core/case.ts'
+import { TargetUnanswered } from './exchange.ts'
 
 export const isAccepted = (exchange: Exchange) => exchange.status >= 200 && exchange.status < 300
 

@@ -1,7 +1,7 @@
-import type { Principal, ResourceRoutes } from '../../harness/context.ts'
-import type { Route } from '../../harness/config/routes.ts'
-import type { InteractionKit } from '../catalogue/define.ts'
-import { isSuccess, type Exchange } from './exchange.ts'
+import type { Principal, ResourceRoutes } from '../../harness/core/context.ts'
+import type { Route } from '../../harness/core/routes.ts'
+import type { InteractionKit, Exchange } from '../../harness/core/case.ts'
+import { isSuccess } from './exchange.ts'
 import { parseJson, readPath } from './json.ts'
 
 export { isSuccess }

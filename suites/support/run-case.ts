@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto'
-import type { ProfileContext, RunContext } from '../../harness/context.ts'
-import { b64url } from '../../harness/jws.ts'
-import { lowerOf } from '../../harness/severity.ts'
-import { worse, type CaseResult } from '../../harness/verdict.ts'
-import { signUp, validTokenFix, validTokenRefused } from '../../harness/principals/index.ts'
-import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase } from '../catalogue/define.ts'
+import type { ProfileContext, RunContext } from '../../harness/core/context.ts'
+import { b64url } from '../../harness/core/jws.ts'
+import { lowerOf } from '../../harness/core/severity.ts'
+import { worse, type CaseResult } from '../../harness/core/verdict.ts'
+import { signUp } from '../../harness/core/protocol/better-auth.ts'
+import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
+import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase, Exchange } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
-import { controlClient } from './control.ts'
-import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered, type Exchange } from './exchange.ts'
+import { controlClient } from '../../harness/core/protocol/control.ts'
+import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
 import { issuerSignature, issuerSigner, minter } from './tokens.ts'
 
-type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser'>
+type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser' | 'publishedSecrets'>
 
 export function probeKit(context: ProfileContext, run: RunSettings): ProbeKit {
   const { controlKey: _secret, ...issuer } = context.issuer
@@ -22,6 +23,7 @@ export function probeKit(context: ProfileContext, run: RunSettings): ProbeKit {
     mint: minter(context.issuer),
     signAsIssuer: issuerSigner(context.issuer),
     signInput: issuerSignature(context.issuer),
+    publishedSecrets: run.publishedSecrets,
     attacker: {
       nonce: () => randomBytes(9).toString('base64url'),
       serving: (nonce, body, type) => `${attacker}/d/${nonce}/${b64url(body)}.${type}`,

@@ -1,6 +1,7 @@
 import { describe, inject, test } from 'vitest'
-import type { CaseResult } from '../../harness/verdict.ts'
-import { selectCases } from '../catalogue/index.ts'
+import type { CaseResult } from '../../harness/core/verdict.ts'
+import { selectCases } from '../../harness/core/catalogue.ts'
+import { CASES } from '../catalogue/index.ts'
 import { runCase } from './run-case.ts'
 
 /**
@@ -10,7 +11,7 @@ import { runCase } from './run-case.ts'
  */
 export function runSuite(suite: string): void {
   const run = inject('authconform')
-  const cases = selectCases(run.selection).filter((c) => c.suite === suite)
+  const cases = selectCases(CASES, run.selection).filter((c) => c.suite === suite)
   // Scenarios share their profile's lifecycle stack: one at a time within a profile, while
   // the profiles (and the other suite files) run side by side.
   const sequential = cases.some((c) => 'scenario' in c)

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { exportJWK, type JWK } from 'jose'
-import type { Principal, ProfileContext } from '../../harness/context.ts'
-import { controlClient } from './control.ts'
-import { hmac, isHmac, signBytes, signingInput, type Segment } from '../../harness/jws.ts'
+import type { Principal, ProfileContext } from '../../harness/core/context.ts'
+import { controlClient } from '../../harness/core/protocol/control.ts'
+import { hmac, isHmac, signBytes, signingInput, type Segment } from '../../harness/core/jws.ts'
 import { ownedKeyPair } from './key-pairs.ts'
 
 /** Claims with changes applied; a change to `undefined` removes the claim. */

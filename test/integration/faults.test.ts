@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ResultDocument } from '../../harness/report/document.ts'
-import { CATALOGUE } from '../../suites/catalogue/index.ts'
+import { CASES } from '../../suites/catalogue/index.ts'
 import { REPO, runCli as runCliOnce, type CliOptions, type CliRun } from '../support/cli.ts'
 import { closedPort, expectOneLineError, lastLine, STACK_FRAME } from '../support/cli-output.ts'
 import { writeConfig } from '../support/config-file.ts'
@@ -37,7 +37,7 @@ const faultyTarget = (fault: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 })
 
-const suiteIds = (...suites: string[]) => CATALOGUE.filter((c) => suites.includes(c.suite)).map((c) => c.id).sort()
+const suiteIds = (...suites: string[]) => CASES.filter((c) => suites.includes(c.suite)).map((c) => c.id).sort()
 const readDocument = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as ResultDocument
 
 describe('a target that fails during the run', () => {

@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { chromiumPath } from '../../harness/environment/browser.ts'
-import { PROFILES } from '../../harness/profiles.ts'
+import { PROFILES } from '../../harness/core/profiles.ts'
 import { renderHtml } from '../../harness/report/html.ts'
-import type { Evidence } from '../../harness/verdict.ts'
+import type { Evidence } from '../../harness/core/verdict.ts'
 import { caseResult, resultDocument } from '../unit/support.ts'
 
 /**

@@ -1,24 +1,28 @@
 import { describe, expect, test } from 'vitest'
-import { AuthconformError } from '../../harness/errors.ts'
-import { SEVERITIES } from '../../harness/severity.ts'
-import { CATALOGUE, findCase, selectCases, SUITES, validateSelection, type Selection } from '../../suites/catalogue/index.ts'
+import { AuthconformError } from '../../harness/core/errors.ts'
+import { SEVERITIES } from '../../harness/core/severity.ts'
+import { findCase, selectCases as selectFrom, validateSelection as validate, type Selection } from '../../harness/core/catalogue.ts'
+import { CASES, CATALOGUE, SUITES } from '../../suites/catalogue/index.ts'
+
+const selectCases = (selection: Selection) => selectFrom(CASES, selection)
+const validateSelection = (selection: Selection) => validate(CATALOGUE, selection)
 import { catchError } from './support.ts'
 
 const ids = (cases: readonly { id: string }[]) => cases.map((c) => c.id)
-const idsOfSuite = (suite: string) => ids(CATALOGUE.filter((c) => c.suite === suite))
+const idsOfSuite = (suite: string) => ids(CASES.filter((c) => c.suite === suite))
 const select = (selection: Partial<Selection>) => ids(selectCases({ suites: ['all'], only: [], skip: [], ...selection }))
 
-describe('CATALOGUE', () => {
+describe('the catalogue', () => {
   test('has at least 30 cases with unique kebab-case suite/name ids', () => {
-    expect(CATALOGUE.length).toBeGreaterThanOrEqual(30)
-    expect(new Set(ids(CATALOGUE)).size).toBe(CATALOGUE.length)
-    for (const c of CATALOGUE) {
+    expect(CASES.length).toBeGreaterThanOrEqual(30)
+    expect(new Set(ids(CASES)).size).toBe(CASES.length)
+    for (const c of CASES) {
       expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/)
       expect(c.id.startsWith(`${c.suite}/`)).toBe(true)
     }
   })
 
-  test.each(CATALOGUE.map((c) => [c.id, c] as const))('%s has a title, a severity, refs and a fix', (_id, c) => {
+  test.each(CASES.map((c) => [c.id, c] as const))('%s has a title, a severity, refs and a fix', (_id, c) => {
     expect(c.title.trim()).not.toBe('')
     expect(SEVERITIES).toContain(c.severity)
     expect(c.refs.length).toBeGreaterThanOrEqual(1)
@@ -33,8 +37,8 @@ describe('CATALOGUE', () => {
   })
 
   test('findCase finds by id', () => {
-    expect(findCase('claims/exp-past')?.severity).toBe('high')
-    expect(findCase('claims/nope')).toBeUndefined()
+    expect(findCase(CATALOGUE, 'claims/exp-past')?.severity).toBe('high')
+    expect(findCase(CATALOGUE, 'claims/nope')).toBeUndefined()
   })
 })
 
@@ -67,7 +71,7 @@ describe('validateSelection', () => {
 
 describe('selectCases', () => {
   test('everything by default, in catalogue order', () => {
-    expect(select({})).toEqual(ids(CATALOGUE))
+    expect(select({})).toEqual(ids(CASES))
   })
 
   test('only by id selects exactly that case', () => {
@@ -79,11 +83,11 @@ describe('selectCases', () => {
   })
 
   test('skip by id removes exactly that case', () => {
-    expect(select({ skip: ['claims/exp-past'] })).toEqual(ids(CATALOGUE).filter((id) => id !== 'claims/exp-past'))
+    expect(select({ skip: ['claims/exp-past'] })).toEqual(ids(CASES).filter((id) => id !== 'claims/exp-past'))
   })
 
   test('skip by suite name removes the suite', () => {
-    expect(select({ skip: ['claims'] })).toEqual(CATALOGUE.filter((c) => c.suite !== 'claims').map((c) => c.id))
+    expect(select({ skip: ['claims'] })).toEqual(CASES.filter((c) => c.suite !== 'claims').map((c) => c.id))
     expect(select({ skip: ['claims'] })).toContain('baseline/valid-token')
   })
 

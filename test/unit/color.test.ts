@@ -5,6 +5,7 @@ import { colorWanted, type ColorStream } from '../../harness/report/color.ts'
 import { createProgress } from '../../harness/report/progress.ts'
 import { colorWanted as colorWantedOfTerminal } from '../../harness/report/terminal.ts'
 import { explainCase } from '../../harness/explain.ts'
+import { CATALOGUE } from '../../suites/catalogue/index.ts'
 import { caseResult } from './support.ts'
 
 /** Streams as Node makes them: a terminal answers hasColors with Node's own reading of the env. */
@@ -72,7 +73,7 @@ describe('every coloured output follows it', () => {
   })
 
   test('explain is plain text without colour and bold headings with it', () => {
-    expect(explainCase('claims/exp-past', { color: false })).not.toMatch(/\x1b\[/)
-    expect(explainCase('claims/exp-past', { color: true })).toContain('\x1b[1mclaims/exp-past\x1b[0m')
+    expect(explainCase('claims/exp-past', CATALOGUE, { color: false })).not.toMatch(/\x1b\[/)
+    expect(explainCase('claims/exp-past', CATALOGUE, { color: true })).toContain('\x1b[1mclaims/exp-past\x1b[0m')
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { AuthconformError, errorMessage, EXIT, type ErrorCode } from '../../harness/errors.ts'
+import { AuthconformError, errorMessage, EXIT, type ErrorCode } from '../../harness/core/errors.ts'
 
 describe('AuthconformError', () => {
   test.each<[ErrorCode, number]>([

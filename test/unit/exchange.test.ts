@@ -2,10 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ProfileContext } from '../../harness/context.ts'
-import { curlOf, evidenceOf, send, TargetUnanswered, type Exchange } from '../../suites/support/exchange.ts'
+import type { ProfileContext } from '../../harness/core/context.ts'
+import { curlOf, evidenceOf, send, TargetUnanswered } from '../../suites/support/exchange.ts'
 import { closedPort } from '../support/cli-output.ts'
 import { exchange } from './support.ts'
+import type { Exchange } from '../../harness/core/case.ts'
 
 const REQUEST = {
   method: 'POST',

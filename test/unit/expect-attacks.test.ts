@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { JudgeContext } from '../../suites/catalogue/define.ts'
+import type { JudgeContext } from '../../harness/core/case.ts'
 import {
   acceptedPreferably,
   rejectedPreferably,
@@ -10,9 +10,10 @@ import {
   rejectedWithoutFetching,
 } from '../../suites/catalogue/expect.ts'
 import { exchange, principal } from './support.ts'
-import { findCase } from '../../suites/catalogue/index.ts'
+import { findCase } from '../../harness/core/catalogue.ts'
+import { CATALOGUE } from '../../suites/catalogue/index.ts'
 import { judgeSlowJwks } from '../../suites/catalogue/keys.ts'
-import type { ProbingCase } from '../../suites/catalogue/define.ts'
+import type { ProbingCase } from '../../harness/core/case.ts'
 
 /** The judges the attack suites added: options of rejected(), fetch evidence, tolerant answers. */
 const context: JudgeContext = { user: { a: principal('a', 'user-a-id'), b: principal('b', 'user-b-id') }, meId: 'user.id' }
@@ -92,7 +93,7 @@ describe('tolerant judges', () => {
 })
 
 describe('bearer/header-and-query (A in the header, B in ?access_token=)', () => {
-  const judge = (findCase('bearer/header-and-query') as ProbingCase).expect
+  const judge = (findCase(CATALOGUE, 'bearer/header-and-query') as ProbingCase).expect
   const as = (id: string) => exchange({ status: 200, body: JSON.stringify({ user: { id } }) })
 
   test("a server that never reads the query answers as A: conformant", () => {

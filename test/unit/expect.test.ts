@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { JudgeContext } from '../../suites/catalogue/define.ts'
+import type { JudgeContext } from '../../harness/core/case.ts'
 import { accepted, challengesBearer, rejected, rejectedPreferably } from '../../suites/catalogue/expect.ts'
 import { exchange, principal } from './support.ts'
 

@@ -3,11 +3,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
-import { AuthconformError } from '../../harness/errors.ts'
+import { AuthconformError } from '../../harness/core/errors.ts'
 import { explainCase } from '../../harness/explain.ts'
 import { reference } from '../../harness/report/references.ts'
-import { CATALOGUE, SUITES } from '../../suites/catalogue/index.ts'
-import { CASE_REMEDY, FRAMEWORKS, LIBRARIES, REMEDIES, remedyFor, SNIPPET_SOURCES, SUITE_REMEDY, type SnippetSource } from '../../suites/catalogue/remedies.ts'
+import { CASES, CATALOGUE, SUITES } from '../../suites/catalogue/index.ts'
+import { CASE_REMEDY, REMEDIES, remedyFor, SUITE_REMEDY } from '../../suites/catalogue/remedies.ts'
+import { FRAMEWORKS, LIBRARIES, SNIPPET_SOURCES, type SnippetSource } from '../../harness/core/remedy.ts'
 import { catchError } from './support.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -26,13 +27,13 @@ const inLanguage = (language: 'python' | 'typescript') => SNIPPETS.filter((s) =>
 
 describe('remedies', () => {
   test('every catalogue case maps to exactly one remedy, and every remedy is used', () => {
-    const used = new Set(CATALOGUE.map((c) => remedyFor(c.id).name))
+    const used = new Set(CASES.map((c) => remedyFor(c.id).name))
     expect([...used].sort()).toEqual(Object.keys(REMEDIES).sort())
   })
 
   test('every suite has a default, and every override names a catalogue case and changes its remedy', () => {
     expect(Object.keys(SUITE_REMEDY).sort()).toEqual([...SUITES].sort())
-    const ids = new Set(CATALOGUE.map((c) => c.id))
+    const ids = new Set(CASES.map((c) => c.id))
     for (const [id, name] of Object.entries(CASE_REMEDY)) {
       expect(ids.has(id), `override for unknown case ${id}`).toBe(true)
       expect(name, `override for ${id} repeats its suite's default`).not.toBe(SUITE_REMEDY[id.split('/')[0]!])
@@ -235,8 +236,8 @@ describe('remedy snippets are real code', () => {
 })
 
 describe('explainCase', () => {
-  test.each(CATALOGUE.map((c) => [c.id, c] as const))('%s explains with its refs, fix and every library', (id, c) => {
-    const text = explainCase(id, plain)
+  test.each(CASES.map((c) => [c.id, c] as const))('%s explains with its refs, fix and every library', (id, c) => {
+    const text = explainCase(id, CATALOGUE, plain)
     expect(text.split('\n')[0]).toBe(id)
     expect(text).toContain(c.title)
     expect(text).toContain(`severity  ${c.severity}`)
@@ -252,17 +253,17 @@ describe('explainCase', () => {
   })
 
   test('shows the remedy, its why and its snippets, and the profiles a case is limited to', () => {
-    const text = explainCase('key-confusion/hs256-pkcs1-pem', plain)
+    const text = explainCase('key-confusion/hs256-pkcs1-pem', CATALOGUE, plain)
     const remedy = REMEDIES['key-type-checks']
     expect(text).toContain(remedy.title)
     expect(text).toContain('algorithm confusion')
     expect(text).toContain(remedy.snippets.jose.code!.split('\n')[0]!)
     expect(text).toMatch(/profiles\s+RS256, PS256 \(not EdDSA, ES256, HS256: PKCS#1 is an RSA key format/)
-    expect(explainCase('claims/exp-past', plain)).toMatch(/profiles\s+all \(EdDSA, ES256, RS256, PS256, HS256\)/)
+    expect(explainCase('claims/exp-past', CATALOGUE, plain)).toMatch(/profiles\s+all \(EdDSA, ES256, RS256, PS256, HS256\)/)
   })
 
   test('framework fixes appear where the library cannot help', () => {
-    const text = explainCase('cors/disallowed-origin-blocked', plain)
+    const text = explainCase('cors/disallowed-origin-blocked', CATALOGUE, plain)
     expect(text).toContain('\nFastAPI\n')
     expect(text).toContain('\nExpress\n')
     expect(text).toContain('CORSMiddleware')
@@ -270,13 +271,13 @@ describe('explainCase', () => {
   })
 
   test('colour only when asked', () => {
-    const text = explainCase('signature/alg-none-lower', { color: true })
+    const text = explainCase('signature/alg-none-lower', CATALOGUE, { color: true })
     expect(text).toContain('\x1b[1msignature/alg-none-lower\x1b[0m')
     expect(text).toContain('\x1b[31;1mcritical\x1b[0m')
   })
 
   test('an unknown id is ERR_UNKNOWN_CASE naming near ids', () => {
-    const error = catchError(() => explainCase('signature/alg-nope', plain))
+    const error = catchError(() => explainCase('signature/alg-nope', CATALOGUE, plain))
     expect(error).toBeInstanceOf(AuthconformError)
     expect((error as AuthconformError).code).toBe('ERR_UNKNOWN_CASE')
     expect(error.message).toContain('unknown case id "signature/alg-nope"')
@@ -285,7 +286,7 @@ describe('explainCase', () => {
   })
 
   test('an unknown id with nothing near still says where the list is', () => {
-    const error = catchError(() => explainCase('zzz', plain))
+    const error = catchError(() => explainCase('zzz', CATALOGUE, plain))
     expect((error as AuthconformError).code).toBe('ERR_UNKNOWN_CASE')
     expect(error.message).toBe('unknown case id "zzz" (authconform list shows all)')
   })

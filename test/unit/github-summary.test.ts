@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { renderGithubSummary } from '../../harness/report/github.ts'
 import { summaryLine } from '../../harness/report/terminal.ts'
-import type { Severity } from '../../harness/severity.ts'
+import type { Severity } from '../../harness/core/severity.ts'
 import { caseResult, resultDocument } from './support.ts'
 
 /** The Markdown written to $GITHUB_STEP_SUMMARY: what a reviewer reads on the run's page. */

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { renderHtml, VISIBLE_CURL_CHARS } from '../../harness/report/html.ts'
 import { reference } from '../../harness/report/references.ts'
 import type { ResultDocument } from '../../harness/report/document.ts'
-import type { CaseResult, Evidence } from '../../harness/verdict.ts'
+import type { CaseResult, Evidence } from '../../harness/core/verdict.ts'
 import { caseResult, resultDocument } from './support.ts'
 
 /** What a hostile target answers: it tries to close the page's script and run its own. */

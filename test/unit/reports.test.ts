@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { exitCodeFor, sortResults, summarizeDocument } from '../../harness/report/document.ts'
 import { renderJunit } from '../../harness/report/junit.ts'
 import { renderTerminal, summaryLine } from '../../harness/report/terminal.ts'
-import type { Severity } from '../../harness/severity.ts'
+import type { Severity } from '../../harness/core/severity.ts'
 import { caseResult, resultDocument } from './support.ts'
 
 const CURL = "curl -sS -i 'http://127.0.0.1:8000/api/me' -H 'authorization: Bearer eyJ.forged.sig'"

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseRoute } from '../../harness/config/routes.ts'
+import { parseRoute } from '../../harness/core/routes.ts'
 
 describe('parseRoute', () => {
   test.each([

@@ -1,9 +1,9 @@
-import type { Principal } from '../../harness/context.ts'
+import type { Principal } from '../../harness/core/context.ts'
 import type { ResultDocument } from '../../harness/report/document.ts'
 import { exitCodeFor, summarizeDocument } from '../../harness/report/document.ts'
-import type { Profile } from '../../harness/profiles.ts'
-import type { CaseResult } from '../../harness/verdict.ts'
-import type { Exchange } from '../../suites/support/exchange.ts'
+import type { Profile } from '../../harness/core/profiles.ts'
+import type { CaseResult } from '../../harness/core/verdict.ts'
+import type { Exchange } from '../../harness/core/case.ts'
 
 /** Hand-built data for the unit tests: no environment, just the shapes the code reads. */
 

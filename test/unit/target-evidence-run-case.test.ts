@@ -1,8 +1,8 @@
 import http from 'node:http'
 import type net from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ProfileContext } from '../../harness/context.ts'
-import { defineCase, type ProbingCase } from '../../suites/catalogue/define.ts'
+import type { ProfileContext } from '../../harness/core/context.ts'
+import { defineCase, type ProbingCase } from '../../harness/core/case.ts'
 import { accepted, rejected } from '../../suites/catalogue/expect.ts'
 import { sendTimed } from '../../suites/support/lifecycle.ts'
 import { runCase } from '../../suites/support/run-case.ts'
@@ -70,6 +70,7 @@ const RUN = {
   requestTimeoutMs: TIMEOUT_MS,
   attacker: { baseURL: 'http://127.0.0.1:9', logKey: 'log-key' },
   keys: { windowSeconds: 1, stormTokens: 1, stormSeconds: 1, stormBudget: 1 },
+  publishedSecrets: [],
 }
 
 const probing = (id: string, probe: ProbingCase['probe'], extra: Partial<ProbingCase> = {}) =>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { AuthconformError } from '../../harness/errors.ts'
-import { validTokenFix, validTokenRefused, type ValidTokenAnswer } from '../../harness/principals/index.ts'
+import { AuthconformError } from '../../harness/core/errors.ts'
+import { validTokenFix, validTokenRefused, type ValidTokenAnswer } from '../../harness/core/valid-token.ts'
 
 /** The error a user gets when the target refuses a real user's valid token: one line, then details. */
 const TOKEN = `eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.${'p'.repeat(500)}.c2ln`

@@ -1,6 +1,6 @@
 import { compactVerify, generateKeyPair } from 'jose'
 import { describe, expect, test } from 'vitest'
-import { b64url, encodeSegment, signBytes, signingInput } from '../../harness/jws.ts'
+import { b64url, encodeSegment, signBytes, signingInput } from '../../harness/core/jws.ts'
 import { attackerKey, flipSignatureBit, signAsAttacker, unsigned, withChanges } from '../../suites/support/tokens.ts'
 
 const decode = (segment: string) => Buffer.from(segment, 'base64url')

@@ -1,10 +1,25 @@
-import type { KeySettings, Principal, ProfileContext } from '../../harness/context.ts'
-import type { ControlClient } from '../support/control.ts'
-import type { Segment } from '../../harness/jws.ts'
-import type { Profile } from '../../harness/profiles.ts'
-import type { Severity } from '../../harness/severity.ts'
-import type { Verdict } from '../../harness/verdict.ts'
-import type { Exchange } from '../support/exchange.ts'
+import type { KeySettings, Principal, ProfileContext } from './context.ts'
+import type { ControlClient } from './protocol/control.ts'
+import type { Segment } from './jws.ts'
+import type { Profile } from './profiles.ts'
+import type { Severity } from './severity.ts'
+import type { Verdict } from './verdict.ts'
+
+/** One request to the target and its answer: what judges read and what evidence shows. */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string }
+  /** 0 when no HTTP answer came (see `dropped`). */
+  status: number
+  /** What happened instead of a whole answer, in words after its code (`ECONNRESET: …`). */
+  dropped?: string
+  headers: Record<string, string>
+  body: string
+  ms: number
+  /** Attacker-server paths the target fetched while answering (SSRF evidence). */
+  attackerFetches?: string[]
+  /** Made by a page in Chromium: what the page could see (CORS decides, not the wire). */
+  browser?: string
+}
 
 type MaybePromise<T> = T | Promise<T>
 
@@ -22,6 +37,8 @@ export interface ProbeKit {
   signAsIssuer(header: Segment, payload: Segment, alg?: string, kid?: string): Promise<string>
   /** The signature segment over exact signing-input text (for inputs that are not base64url). */
   signInput(input: string, alg?: string): Promise<string>
+  /** The published example secrets teams copy from guides (fixtures/wordlists). */
+  publishedSecrets: readonly string[]
   /** The attacker's loopback server: URLs whose fetches are recorded under `nonce`. */
   attacker: {
     nonce(): string

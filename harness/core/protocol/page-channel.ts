@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { BroadcastChannel } from 'node:worker_threads'
 
+/** Where the issuer (and a configured origin's page server) serves authconform's pages. */
+export const PAGES_PATH = '/__authconform'
+
+/** `${PAGES_PATH}/issuer/<port>/…` on a frontend origin reaches that issuer, as a Next.js rewrite would. */
+export const issuerProxyPath = (port: number | string) => `${PAGES_PATH}/issuer/${port}`
+
 /**
  * The page loads the suites ask of the run's Chromium, which lives in the main thread (see
  * browser.ts). A BroadcastChannel reaches every thread of the process and nothing outside it.

@@ -1,4 +1,4 @@
-import type { Route } from './config/routes.ts'
+import type { Route } from './routes.ts'
 import type { Profile } from './profiles.ts'
 import type { SecretAssessment } from './secret-strength.ts'
 import type { CaseResult } from './verdict.ts'
@@ -108,6 +108,8 @@ export interface RunContext {
   selection: { suites: string[]; only: string[]; skip: string[] }
   requestTimeoutMs: number
   keys: KeySettings
+  /** The published example secrets (fixtures/wordlists): forged HS256 tokens are signed with each. */
+  publishedSecrets: string[]
   /** Present when a selected case needs a browser. */
   browser?: BrowserContext
 }

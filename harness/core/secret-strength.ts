@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { PACKAGE_ROOT } from './paths.ts'
-
-/** The published example secrets teams copy from guides (fixtures/wordlists). */
-export function publishedSecrets(): string[] {
-  return readFileSync(path.join(PACKAGE_ROOT, 'fixtures/wordlists/published-secrets.txt'), 'utf8')
+/** The published example secrets teams copy from guides: a wordlist's lines, comments aside (fixtures/wordlists). */
+export function parseWordlist(text: string): string[] {
+  return text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
@@ -19,9 +15,9 @@ export interface SecretAssessment {
   problems: string[]
 }
 
-export function assessSecret(secret: string): SecretAssessment {
+export function assessSecret(secret: string, publishedSecrets: readonly string[]): SecretAssessment {
   const bytes = Buffer.byteLength(secret)
-  const published = publishedSecrets().some((word) => word.toLowerCase() === secret.toLowerCase())
+  const published = publishedSecrets.some((word) => word.toLowerCase() === secret.toLowerCase())
   const counts = new Map<string, number>()
   for (const char of secret) counts.set(char, (counts.get(char) ?? 0) + 1)
   const length = [...secret].length || 1

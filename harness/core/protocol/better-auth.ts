@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import type { Principal } from '../context.ts'
+import { AuthconformError, errorMessage } from '../errors.ts'
+import type { Profile } from '../profiles.ts'
+
+/**
+ * Better Auth's HTTP API as a browser uses it (email sign-up, then `GET /api/auth/token` for
+ * the JWT): how the run's users A and B are made, and the throwaway users some cases delete.
+ */
+type IssuerAddress = { profile: Profile; baseURL: string; tokenURL: string }
+
+/** One more real user (a throwaway one, for cases that delete their user). */
+export async function signUp(issuer: IssuerAddress, label: Principal['label'], runId: string): Promise<Principal> {
+  const email = `user-${label}-${runId}@authconform.test`
+  const password = randomBytes(18).toString('base64url')
+  try {
+    const signUpResponse = await fetch(`${issuer.baseURL}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: issuer.baseURL },
+      body: JSON.stringify({ email, password, name: `authconform user ${label.toUpperCase()}` }),
+    })
+    if (!signUpResponse.ok) throw new Error(`sign-up answered ${signUpResponse.status}: ${(await signUpResponse.text()).slice(0, 200)}`)
+    const cookies = signUpResponse.headers.getSetCookie().map((c) => c.split(';')[0]!)
+    const cookie = cookies.join('; ')
+    const tokenResponse = await fetch(issuer.tokenURL, { headers: { cookie } })
+    if (!tokenResponse.ok) throw new Error(`GET ${new URL(issuer.tokenURL).pathname} answered ${tokenResponse.status}`)
+    const { token } = (await tokenResponse.json()) as { token: string }
+    const claims = decodeJwt(token) as Record<string, unknown>
+    return { label, id: String(claims.sub), email, password, sessionCookie: cookie, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
+  } catch (error) {
+    throw new AuthconformError('ERR_PRINCIPALS', `could not sign up user ${label.toUpperCase()} at the ${issuer.profile} issuer: ${errorMessage(error)}`, { cause: error })
+  }
+}
+
+/** Better Auth's signed session cache (cookie `<prefix>.session_data`, HS256 with the secret). */
+function sessionDataOf(cookies: string[]): string | undefined {
+  const parts = cookies.filter((c) => /^[\w-]+\.session_data(\.\d+)?=/.test(c)).map((c) => c.slice(c.indexOf('=') + 1))
+  return parts.length ? decodeURIComponent(parts.join('')) : undefined
+}
+

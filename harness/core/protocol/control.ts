@@ -1,0 +1,52 @@
+import type { ProfileContext } from '../context.ts'
+
+/**
+ * "conformance control": the reference issuer's back door, spoken by its Better Auth plugin
+ * (environment/control-plugin.ts) and by the cases (this client). Every endpoint demands the
+ * per-run random key in CONTROL_KEY_HEADER; without it the issuer is any Better Auth app.
+ */
+export const CONTROL_KEY_HEADER = 'x-authconform-control-key'
+/** Under Better Auth's base path (/api/auth). */
+export const CONTROL_PATH = '/conformance'
+
+/** Each endpoint's path under CONTROL_PATH. */
+export const CONTROL_ENDPOINTS = {
+  key: '/key',
+  sign: '/sign',
+  keys: '/keys',
+  rotate: '/rotate',
+  remove: '/remove',
+  jwksRequests: '/jwks-requests',
+  deleteUser: '/delete-user',
+  jwksFault: '/jwks-fault',
+} as const
+
+/** How the JWKS endpoint misbehaves on purpose (key lifecycle cases). */
+export const JWKS_FAULTS = ['none', 'fail', 'hang', 'junk', 'slow'] as const
+export type JwksFaultMode = (typeof JWKS_FAULTS)[number]
+
+/** The issuer's conformance-control endpoints, called with the per-run key. */
+export function controlClient(issuer: ProfileContext['issuer']) {
+  const headers = { 'content-type': 'application/json', origin: issuer.baseURL, [CONTROL_KEY_HEADER]: issuer.controlKey }
+  async function call<T>(path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${issuer.controlURL}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) })
+    if (!response.ok) throw new Error(`issuer control ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`)
+    return (await response.json()) as T
+  }
+  const at = CONTROL_ENDPOINTS
+  return {
+    /** The signature segment over `input`, by the current key (or `kid`), under its alg (or `alg`). */
+    signature: async (input: string, options: { alg?: string; kid?: string } = {}) =>
+      (await call<{ signature: string }>(at.sign, { signingInput: input, ...options })).signature,
+    currentKid: async () => (await call<{ kid?: string }>(at.key)).kid,
+    /** The kids in the JWKS, read from the database: a JWKS fetch of ours would skew the counters. */
+    publishedKids: async () => (await call<{ kids: string[] }>(at.keys)).kids,
+    rotate: async () => (await call<{ kid: string }>(at.rotate, {})).kid,
+    remove: async (kid: string) => void (await call(at.remove, { kid })),
+    jwksRequests: async (sinceMs = 0) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}`)).since,
+    deleteUser: async (userId: string) => void (await call(at.deleteUser, { userId })),
+    fault: async (mode: JwksFaultMode, ms = 0) => void (await call(at.jwksFault, { mode, ms })),
+  }
+}
+
+export type ControlClient = ReturnType<typeof controlClient>
