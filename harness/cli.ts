@@ -11,6 +11,7 @@ import { colorWanted, renderTerminal, renderTimings } from './report/terminal.ts
 import { interrupt } from './interrupt.ts'
 import { PACKAGE_ROOT, PACKAGE_VERSION } from './paths.ts'
 import { printable } from './core/text.ts'
+import { RUNTIMES } from './core/runtimes.ts'
 
 const COMMANDS = `authconform — conformance tests for backends that verify Better Auth JWTs
 
@@ -41,7 +42,7 @@ const RUN_OPTIONS = `Run options:
   --quiet                  no progress, no matrix: failures, errors and the summary line
   --verbose                also every case's reason
   --timings                where the time went (environment, vitest, cases, cleanup, reports) on stderr
-  --runtime <kind>         auto|docker|embedded: where PostgreSQL runs (default auto)
+  --runtime <kind>         ${RUNTIMES.join('|')}: where PostgreSQL runs (default auto)
   --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
   --issuer-port <port>     fixed issuer port (default: a free one)
   -h, --help               this text

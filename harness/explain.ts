@@ -1,5 +1,5 @@
 import { closest, findCase, type Catalogue } from './core/catalogue.ts'
-import type { Case } from './core/case.ts'
+import type { Case, CaseKind } from './core/case.ts'
 import { FRAMEWORKS, LIBRARIES, SNIPPET_SOURCES, type Snippet, type SnippetSource } from './core/remedy.ts'
 import { AuthconformError } from './core/errors.ts'
 import { PROFILES } from './core/profiles.ts'
@@ -35,12 +35,12 @@ function wrap(text: string, indent: string): string[] {
   return lines
 }
 
-/** What the case does to the target, from its shape: one request, a sequence, an assessment. */
-function sends(c: Case): string {
-  if ('probe' in c) return "the valid request with this one change (a few variants for some cases); the target's answer decides"
-  if ('assess' in c) return 'no request: judged from what the harness knows of the setup'
-  if ('scenario' in c) return "a sequence on the profile's own issuer and target instance (rotate keys, wait, break the JWKS), judged on what the target then answers"
-  return 'several requests as users A and B (and pages in Chromium where needed), judged together'
+/** What a case of each kind does to the target: one request, a sequence, an assessment. */
+const SENDS: Record<CaseKind, string> = {
+  probe: "the valid request with this one change (a few variants for some cases); the target's answer decides",
+  assess: 'no request: judged from what the harness knows of the setup',
+  scenario: "a sequence on the profile's own issuer and target instance (rotate keys, wait, break the JWKS), judged on what the target then answers",
+  interaction: 'several requests as users A and B (and pages in Chromium where needed), judged together',
 }
 
 const NEEDS: Record<NonNullable<Case['needs']>[number], string> = {
@@ -69,7 +69,7 @@ export function explainCase(id: string, catalogue: Catalogue, style: Style = { c
     const near = closest(id, catalogue.cases.map((known) => known.id))
     throw new AuthconformError('ERR_UNKNOWN_CASE', `unknown case id "${id}"${near.length ? `: did you mean ${near.join(', ')}?` : ''} (authconform list shows all)`)
   }
-  const remedy = catalogue.remedyFor(c.id)
+  const remedy = catalogue.remedy(c.remedy)
   const refs = c.refs.map(reference)
   const labelWidth = Math.max(...refs.map((r) => r.label.length))
   const field = (name: string, value: string) => `  ${name.padEnd(10)}${value}`
@@ -83,7 +83,7 @@ export function explainCase(id: string, catalogue: Catalogue, style: Style = { c
     '',
     heading(style, 'What it sends and expects'),
     `  ${c.title}`,
-    ...wrap(sends(c), '  '),
+    ...wrap(SENDS[c.kind], '  '),
     '',
     heading(style, 'Why it matters'),
     `  ${remedy.name}: ${remedy.title}`,

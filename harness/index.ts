@@ -14,13 +14,13 @@ export { renderSarif } from './report/sarif.ts'
 export { renderTerminal } from './report/terminal.ts'
 export { renderGithubAnnotations } from './report/github.ts'
 
-import type { ConfigOverrides } from './config/load.ts'
+import type { ConfigOverrides } from './config/resolve.ts'
 import type { UserConfig } from './config/schema.ts'
 import type { ResultDocument } from './report/document.ts'
 
 /** Runs authconform and returns the result document (the CLI is a thin layer over this). */
 export async function run(config: UserConfig, overrides: ConfigOverrides = {}): Promise<ResultDocument> {
   // Loaded lazily so that importing defineConfig in a config file stays instant.
-  const [{ resolveConfig }, { runConformance }, { CATALOGUE }] = await Promise.all([import('./config/load.ts'), import('./run.ts'), import('../suites/catalogue/index.ts')])
+  const [{ resolveConfig }, { runConformance }, { CATALOGUE }] = await Promise.all([import('./config/resolve.ts'), import('./run.ts'), import('../suites/catalogue/index.ts')])
   return runConformance(resolveConfig(config, overrides), CATALOGUE)
 }

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Cleanup } from './environment/cleanup.ts'
 import { startIssuer } from './environment/issuer.ts'
-import { startPostgres, type Runtime } from './environment/postgres.ts'
+import { startPostgres } from './environment/postgres.ts'
 import { AuthconformError, EXIT } from './core/errors.ts'
 import { PROFILES, type Profile } from './core/profiles.ts'
+import { RUNTIMES, type Runtime } from './core/runtimes.ts'
 import { signUpPrincipals } from './principals/index.ts'
 import { shellQuote } from './core/text.ts'
 
-export const ISSUER_USAGE = `Usage: authconform issuer [--profile EdDSA|ES256|RS256|PS256|HS256] [--port 4545]
+export const ISSUER_USAGE = `Usage: authconform issuer [--profile ${PROFILES.join('|')}] [--port 4545]
                           [--audience aud] [--issuer iss] [--expires-in 15m]
-                          [--runtime auto|docker|embedded] [--database-url postgres://…]
+                          [--runtime ${RUNTIMES.join('|')}] [--database-url postgres://…]
 
 Runs the reference Better Auth issuer alone on 127.0.0.1:<port>, signs up two demo users and
 prints the env your backend needs plus a token per user; Ctrl-C stops it (exit 0).`
@@ -42,7 +43,8 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
   const profile = values.profile as Profile
   if (!PROFILES.includes(profile)) throw new AuthconformError('ERR_USAGE', `--profile must be one of ${PROFILES.join(', ')}, got "${values.profile}"`)
   if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new AuthconformError('ERR_USAGE', `--port must be a port number, got "${values.port}"`)
-  if (!['auto', 'docker', 'embedded'].includes(values.runtime)) throw new AuthconformError('ERR_USAGE', `--runtime must be auto, docker or embedded, got "${values.runtime}"`)
+  const runtime = values.runtime as Runtime
+  if (!RUNTIMES.includes(runtime)) throw new AuthconformError('ERR_USAGE', `--runtime must be ${RUNTIMES.slice(0, -1).join(', ')} or ${RUNTIMES.at(-1)}, got "${values.runtime}"`)
   if (!/^\d+\s*[smhd]$/.test(values['expires-in'])) throw new AuthconformError('ERR_USAGE', `--expires-in must be a duration like 15m, got "${values['expires-in']}"`)
 
   // Ctrl-C is how this command ends: stop everything and exit 0 rather than 130.
@@ -56,7 +58,7 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
   })
   const cleanup = new Cleanup()
   try {
-    const postgres = cleanup.use('postgres', await startPostgres({ runtime: values.runtime as Runtime, databaseUrl: values['database-url'] }))
+    const postgres = cleanup.use('postgres', await startPostgres({ runtime, databaseUrl: values['database-url'] }))
     process.stderr.write(`runtime: ${postgres.reason}\n`)
     const databaseUrl = await postgres.createDatabase(`authconform_issuer_${randomBytes(4).toString('hex')}`)
     const issuer = cleanup.use(

@@ -66,7 +66,7 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
     hooks.phase?.(name, ms)
   }
   const events = { ...hooks, phase }
-  const lifecycle = cases.some((c) => 'scenario' in c)
+  const lifecycle = cases.some((c) => c.kind === 'scenario')
   const browser = browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser'))
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.

@@ -2,6 +2,7 @@ import * as z from 'zod'
 import { PROFILES } from '../core/profiles.ts'
 import { SEVERITIES } from '../core/severity.ts'
 import { parseRoute, ROUTE_SYNTAX } from '../core/routes.ts'
+import { RUNTIMES } from '../core/runtimes.ts'
 
 const route = z.string().refine((text) => parseRoute(text) !== undefined, { message: `must be ${ROUTE_SYNTAX}` })
 const dottedPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, 'must be a dotted path like "user.id"')
@@ -89,7 +90,7 @@ export const configSchema = z.strictObject({
   suites: z.array(z.string()).default(['all']),
   only: z.array(z.string()).default([]),
   skip: z.array(z.string()).default([]),
-  runtime: z.enum(['auto', 'docker', 'embedded']).default('auto'),
+  runtime: z.enum(RUNTIMES).default('auto'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   failOn: z.enum(SEVERITIES).default('low'),
   /** Key lifecycle (keys suite): how long caches may take, and the refetch storm's shape. */
@@ -118,15 +119,16 @@ export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'expectedFailur
   expectedFailuresFile?: string
 }
 
-/** The keys an object schema at `path` allows (through defaults, optionals and refinements). */
+/**
+ * The keys the object schema at `path` allows, read from zod's JSON Schema of it: there a
+ * default or an optional is no wrapper to see through. Only objects are walked: under a union
+ * (`target.cors`, inline expected failures) or an array it names none.
+ */
 export function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
-  let current: any = schema
-  for (const step of [...path, undefined]) {
-    while (current && !current.shape && current._zod?.def?.innerType) current = current._zod.def.innerType
-    if (step === undefined) break
-    current = current?.shape?.[step as string]
-  }
-  return current?.shape ? Object.keys(current.shape) : []
+  type Node = { properties?: Record<string, Node> }
+  let node: Node | undefined = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Node
+  for (const step of path) node = node?.properties?.[String(step)]
+  return Object.keys(node?.properties ?? {})
 }
 
 /** One line per problem, naming the key (`target.routes.me`) and what is allowed. */

@@ -84,8 +84,20 @@ interface CaseBase {
   severity: Severity
   /** Spec sections, e.g. `RFC8725-3.10`, `RFC7519-4.1.4`. */
   refs: string[]
-  /** One line: how to fix a verifier that fails this case. */
+  /**
+   * One line: how to fix a verifier that fails this case, in this case's own terms (reports show
+   * it next to the verdict). The short form of the fix; `remedy` is the long form.
+   */
   fix: string
+  /**
+   * The name of the remedy `authconform explain` shows: the class of bug this case finds, why
+   * it matters and the fix per library. A string here; the catalogue's defineCase types it as
+   * its RemedyName. How the two texts relate: `fix` is the short form, what to change for this
+   * finding, and stands alone in every report; the remedy is the long form, shared by its
+   * class, with the reasons and the code. A `fix` may say the remedy's title in fewer words,
+   * never contradict it.
+   */
+  remedy: string
   profiles?: 'all' | readonly Profile[]
   /** Why the case skips the other profiles (default: "does not apply to the X profile"). */
   profilesReason?: string
@@ -103,12 +115,14 @@ interface CaseBase {
 
 /** A case that sends requests: one, or several (the worst answer decides). */
 export interface ProbingCase extends CaseBase {
+  kind: 'probe'
   probe: (kit: ProbeKit) => MaybePromise<Probe | Probe[]>
   expect: Judge
 }
 
 /** A case judged from what the harness knows, without a request (e.g. the shared secret's strength). */
 export interface AssessingCase extends CaseBase {
+  kind: 'assess'
   assess: (kit: ProbeKit) => Judgement
 }
 
@@ -130,6 +144,7 @@ export interface ScenarioOutcome extends Judgement {
  * break the JWKS) and judges what it observed; scenarios of one profile run one at a time.
  */
 export interface ScenarioCase extends CaseBase {
+  kind: 'scenario'
   scenario: (kit: LifecycleKit) => Promise<ScenarioOutcome>
 }
 
@@ -191,10 +206,14 @@ export interface InteractionOutcome extends Judgement {
 
 /** A case that plays several requests (A creates, B reads A's item) and judges them together. */
 export interface InteractionCase extends CaseBase {
+  kind: 'interaction'
   interact(kit: InteractionKit): Promise<InteractionOutcome>
 }
 
+/** A case, of one of four kinds; `kind` says which (and how the engine runs it). */
 export type CaseSpec = ProbingCase | AssessingCase | ScenarioCase | InteractionCase
+
+export type CaseKind = CaseSpec['kind']
 
 export type Case = CaseSpec & { suite: string }
 

@@ -13,8 +13,8 @@ export interface Catalogue {
   suites: readonly string[]
   /** One line per suite: what it checks (the README's table). */
   suiteDescriptions: Readonly<Record<string, string>>
-  /** The remedy `authconform explain` shows for a case. */
-  remedyFor(caseId: string): Remedy
+  /** The remedy a case names (`Case.remedy`), as `authconform explain` shows it; throws for a name it lacks. */
+  remedy(name: string): Remedy
 }
 
 /** Which cases a run selects: suites, and case ids or suite names to keep (`only`) or drop (`skip`). */

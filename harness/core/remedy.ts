@@ -1,4 +1,8 @@
-/** What a remedy is (suites/catalogue/remedies.ts holds them): the fix of a class of bug, per library. */
+/**
+ * What a remedy is (suites/catalogue/remedies.ts holds them): the fix of a class of bug, per
+ * library. It is the long form of the one-line `fix` of each case that names it (see
+ * CaseBase.remedy): why the bug matters and the code, shared by the whole class.
+ */
 
 /** One place a fix can live: a JWT library or a web framework. */
 export const SNIPPET_SOURCES = {

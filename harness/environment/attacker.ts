@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listen, stopServer } from './ports.ts'
 
 /**
  * The attacker's own server on loopback: it serves the JWKS and certificates that `jku`/`x5u`
@@ -36,17 +36,10 @@ export async function startAttacker(): Promise<StartedAttacker> {
     if (!served) return void res.writeHead(404).end()
     res.writeHead(200, { 'content-type': CONTENT_TYPES[served[2]!] }).end(Buffer.from(served[1]!, 'base64url'))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listen(server, 0)
   return {
     baseURL: `http://127.0.0.1:${port}`,
     logKey,
-    async [Symbol.asyncDispose]() {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-    },
+    [Symbol.asyncDispose]: () => stopServer(server),
   }
 }

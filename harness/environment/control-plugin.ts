@@ -6,6 +6,7 @@ import { createJwk, resolveSigningKey, type JwtOptions } from 'better-auth/plugi
 import * as z from 'zod'
 import { hmac, isHmac, signWithJwk } from '../core/jws.ts'
 import { CONTROL_ENDPOINTS, CONTROL_KEY_HEADER, CONTROL_PATH, JWKS_FAULTS, type JwksFaultMode } from '../core/protocol/control.ts'
+import { sleep } from '../core/time.ts'
 
 /**
  * "conformance control" (core/protocol/control.ts), the issuer's side: it signs arbitrary bytes
@@ -106,7 +107,7 @@ export function conformanceControl(options: ControlOptions) {
       if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
       if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }
       if (fault.mode === 'hang' || fault.mode === 'slow') {
-        await new Promise((resolve) => setTimeout(resolve, fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms).unref())
+        await sleep(fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms, { unref: true })
       }
       return
     },

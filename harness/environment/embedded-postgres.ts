@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
+import { sleep } from '../core/time.ts'
 import { CACHE_DIR, PACKAGE_ROOT } from '../paths.ts'
 import { freePort } from './ports.ts'
 
@@ -234,7 +235,7 @@ async function startServer(data: string, port: number, log: ReturnType<typeof ta
       process.off('exit', onExit)
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill(mode === 'immediate' ? 'SIGQUIT' : 'SIGINT')
-      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000).unref())])
+      const timedOut = await Promise.race([exited.then(() => false), sleep(5000, { unref: true }).then(() => true)])
       if (timedOut) child.kill('SIGKILL')
     },
   }

@@ -1,15 +1,17 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
+import { sleep } from '../core/time.ts'
 import { isAsymmetric, KEY_PAIR_CONFIG, type Profile } from '../core/profiles.ts'
+import type { ProfileContext } from '../core/context.ts'
 import { CONTROL_PATH } from '../core/protocol/control.ts'
 import { conformanceControl } from './control-plugin.ts'
 import { HS256_TOKEN_PATH, hs256Tokens } from './hs256-plugin.ts'
 import { PAGES_PATH } from '../core/protocol/page-channel.ts'
 import { pageHandler } from './pages.ts'
+import { listen, stopServer } from './ports.ts'
 
 const debug = createDebug('issuer')
 
@@ -43,35 +45,17 @@ export interface IssuerOptions {
   clientScript?: string | Promise<string>
 }
 
-/** Coordinates of a running reference issuer; values here may be shown to the target. */
-export interface IssuerCoordinates {
+/**
+ * Coordinates of a running reference issuer; values here may be shown to the target. What the
+ * suites are handed of it (ProfileContext['issuer']), with the secret itself in place of its assessment.
+ */
+export interface IssuerCoordinates extends Omit<ProfileContext['issuer'], 'secret'> {
   profile: Profile
-  baseURL: string
-  jwksURL: string
-  issuer: string
-  audience: string
   /** Better Auth's BETTER_AUTH_SECRET; reserved for the HS256 profile, never reported. */
   secret: string
-  /** Per-run key for conformance control; never reported. */
-  controlKey: string
-  controlURL: string
-  /** The pages the browser suites load from this origin (`/page`, `/flow`). */
-  pagesURL: string
-  /** Where a signed-in user gets this profile's JWT (`/api/auth/token`, or the HS256 endpoint). */
-  tokenURL: string
 }
 
 export interface StartedIssuer extends IssuerCoordinates, AsyncDisposable {}
-
-function listen(server: http.Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve((server.address() as AddressInfo).port)
-    })
-  })
-}
 
 /**
  * Better Auth's own scheme (scrypt, `salt:key` in hex) at a test cost: N = 2^10 instead of its
@@ -139,10 +123,8 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   // An idle client whose server went away emits 'error'; unhandled, that would kill the run.
   pool.on('error', (error) => debug(`idle database client: ${errorMessage(error)}`))
   const close = async () => {
-    const closed = new Promise((resolve) => server.close(resolve))
-    server.closeAllConnections()
-    await closed
-    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
+    await stopServer(server)
+    await Promise.race([Promise.allSettled([...inFlight]), sleep(2000, { unref: true })])
     await pool.end().catch(() => {})
   }
 

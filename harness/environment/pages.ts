@@ -1,10 +1,10 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { errorMessage } from '../core/errors.ts'
 import { selfSignedCertificate } from '../core/openssl.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
+import { listen, stopServer } from './ports.ts'
 import { issuerProxyPath, PAGES_PATH } from '../core/protocol/page-channel.ts'
 
 /**
@@ -77,13 +77,6 @@ function proxyToIssuer(req: http.IncomingMessage, res: http.ServerResponse, issu
 const isLoopbackLiteral = (host: string) => host === '127.0.0.1' || host === '[::1]'
 const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80')
 
-function listen(server: http.Server | https.Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
-  })
-}
-
 /**
  * Loopback servers that serve the blank page for origins other than the issuer's: a name
  * (localhost:3000, app.example.com) is mapped onto one of them by Chromium's resolver rules;
@@ -100,7 +93,7 @@ export async function startPageServers(
     if (!proxyToIssuer(req, res, options.issuerPorts ?? new Set()) && !handler(req, res)) res.writeHead(404).end()
   }
   const close = async () => {
-    await Promise.all(servers.map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve) })))
+    await Promise.all(servers.map(stopServer))
   }
   try {
     const plain = http.createServer(serve)

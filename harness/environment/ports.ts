@@ -2,16 +2,30 @@ import net from 'node:net'
 import { readdir, readFile, readlink } from 'node:fs/promises'
 
 /** A port free on 127.0.0.1 right now (the OS picks it; we release it for the child to bind). */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  const server = net.createServer()
+  server.unref()
+  const port = await listen(server, 0)
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Starts `server` on 127.0.0.1:`port` (0: a free one) and returns the port; a failure to bind rejects. */
+export function listen(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve((server.address() as net.AddressInfo).port)
     })
   })
+}
+
+/** Stops an HTTP(S) `server`, cutting its open connections: a keep-alive client cannot hold a stop up. */
+export async function stopServer(server: net.Server & { closeAllConnections(): void }): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve))
+  server.closeAllConnections()
+  await closed
 }
 
 const LISTEN = '0A'

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
+import type { Runtime } from '../core/runtimes.ts'
 import { hostNetworking, probeContainerRuntime, removeTestcontainersLock, startHostContainer } from './containers.ts'
 import { runAdmin, startEmbeddedServer } from './embedded-postgres.ts'
 import { freePort } from './ports.ts'
 
 const debug = createDebug('postgres')
 
-export type Runtime = 'auto' | 'docker' | 'embedded'
-export type PostgresKind = 'docker' | 'embedded' | 'url'
+/** What `auto` settled on, or a server the user runs (--database-url). */
+export type PostgresKind = Exclude<Runtime, 'auto'> | 'url'
 
 /** A PostgreSQL server for this run; each issuer profile gets its own fresh database on it. */
 export interface StartedPostgres extends AsyncDisposable {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
+import { sleep } from '../core/time.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { IssuerCoordinates } from './issuer.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'
@@ -212,9 +213,5 @@ async function waitUntilReady(started: StartedTarget, target: TargetConfig, comm
     `target never became ready: GET ${target.ready} did not answer 2xx within ${target.readyTimeoutMs} ms (last: ${last}); check target.ready and that it listens on $PORT`,
     { details: started.output() },
   )
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 

@@ -1,6 +1,7 @@
 import { isSuccess } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
-import { defineCase, type Judge } from '../../harness/core/case.ts'
+import type { Judge } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { acceptedPreferably, answersWithoutCrashing, challengesBearer, rejected, rejectedPreferably } from './expect.ts'
 
 /** How the token travels (RFC 6750): the scheme, the spaces, the query string, the error code. */
@@ -26,53 +27,65 @@ export const bearerCases = [
     title: 'accepts the scheme written "bearer" (auth schemes are case-insensitive)',
     severity: 'low',
     refs: ['RFC6750-2.1', 'RFC9110-11.1'],
+    kind: 'probe',
     probe: ({ user }) => ({ authorization: `bearer ${user.a.token}` }),
     expect: acceptedPreferably(),
     fix: 'match the scheme case-insensitively (FastAPI HTTPBearer does; a hand-written split(" ") often does not)',
+    remedy: 'bearer-parsing',
   }),
   defineCase({
     id: 'bearer/double-space',
     title: 'answers "Bearer  <token>" (two spaces) without crashing',
     severity: 'low',
     refs: ['RFC6750-2.1'],
+    kind: 'probe',
     probe: ({ user }) => ({ authorization: `Bearer  ${user.a.token}` }),
     expect: answersWithoutCrashing(),
     fix: 'parse the header with a strict pattern (^Bearer +(\\S+)$) and answer 401 for anything else',
+    remedy: 'bearer-parsing',
   }),
   defineCase({
     id: 'bearer/query-access-token',
     title: 'does not take the token from ?access_token= (it leaks into logs and Referer)',
     severity: 'low',
     refs: ['RFC6750-2.3', 'RFC6750-5.3'],
+    kind: 'probe',
     probe: ({ user }) => ({ authorization: null, query: { access_token: user.a.token } }),
     expect: rejectedPreferably(),
     fix: 'read the token only from the Authorization header',
+    remedy: 'bearer-parsing',
   }),
   defineCase({
     id: 'bearer/header-and-query',
     title: "with A's token in the header and B's in ?access_token=, never acts as B",
     severity: 'low',
     refs: ['RFC6750-2', 'RFC6750-3.1'],
+    kind: 'probe',
     probe: ({ user }) => ({ token: user.a.token, query: { access_token: user.b.token } }),
     expect: headerTokenWins(),
     fix: 'read the token only from the Authorization header (or, if the query is supported, answer 400 invalid_request when both carry one)',
+    remedy: 'bearer-parsing',
   }),
   defineCase({
     id: 'bearer/invalid-token-is-401',
     title: 'an invalid token is 401, not 403 (403 means a valid token without permission)',
     severity: 'low',
     refs: ['RFC6750-3.1'],
+    kind: 'probe',
     probe: () => ({ authorization: `Bearer ${GARBAGE}` }),
     expect: rejected(),
     fix: 'answer 401 for missing/invalid tokens and keep 403 for authenticated callers lacking rights (FastAPI: HTTPBearer(auto_error=False))',
+    remedy: 'bearer-parsing',
   }),
   defineCase({
     id: 'bearer/invalid-token-error-code',
     title: 'a 401 for an invalid token says error="invalid_token"',
     severity: 'info',
     refs: ['RFC6750-3', 'RFC6750-3.1'],
+    kind: 'probe',
     probe: () => ({ authorization: `Bearer ${GARBAGE}` }),
     expect: challengesBearer({ error: 'invalid_token' }),
     fix: 'send WWW-Authenticate: Bearer error="invalid_token" with the 401',
+    remedy: 'bearer-parsing',
   }),
 ]

@@ -1,7 +1,8 @@
 import { pageFetchExchange } from '../support/browser.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import { isSuccess } from '../support/exchange.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome, type Exchange } from '../../harness/core/case.ts'
+import type { InteractionKit, InteractionOutcome, Exchange } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 
 /**
  * CORS as the frontend meets it: pages at the allowed origins (default the issuer's, as a
@@ -52,6 +53,7 @@ export const corsCases = [
     severity: 'medium',
     refs: [FETCH_SPEC, ORIGIN],
     needs: ['frontend', 'browser'],
+    kind: 'interaction',
     interact: (kit) =>
       overAllowedOrigins(kit, async (origin) => {
         const { fetched, exchange } = await pageCallsMe(kit, origin)
@@ -65,6 +67,7 @@ export const corsCases = [
         }
       }),
     fix: 'allow each frontend origin explicitly (Starlette CORSMiddleware allow_origins / express cors origin list) with Authorization in the allowed headers',
+    remedy: 'cors',
   }),
   defineCase({
     id: 'cors/preflight-not-401',
@@ -72,6 +75,7 @@ export const corsCases = [
     severity: 'medium',
     refs: [FETCH_SPEC, 'RFC9110-9.3.7'],
     needs: ['frontend'],
+    kind: 'interaction',
     interact: (kit) =>
       overAllowedOrigins(kit, async (origin) => {
         const seen = await preflight(kit, origin)
@@ -82,6 +86,7 @@ export const corsCases = [
         return { verdict: 'warn', reason: `the preflight from ${origin} answered ${seen.status || seen.dropped}; browsers need 2xx (does the target handle CORS at all?)` }
       }),
     fix: 'let OPTIONS through authentication: add the CORS middleware outermost (FastAPI: add it last) or skip auth for OPTIONS',
+    remedy: 'cors',
   }),
   defineCase({
     id: 'cors/disallowed-origin-blocked',
@@ -89,6 +94,7 @@ export const corsCases = [
     severity: 'high',
     refs: [FETCH_SPEC, ORIGIN, 'CWE-942'],
     needs: ['frontend', 'browser'],
+    kind: 'interaction',
     interact: async (kit) => {
       const origin = kit.browser.disallowedOrigin
       const { fetched, exchange } = await pageCallsMe(kit, origin)
@@ -100,6 +106,7 @@ export const corsCases = [
       return { verdict: 'fail', reason: `a page at ${origin} read ${fetched.status}: the target grants its origin (Access-Control-Allow-Origin: ${header(direct, 'access-control-allow-origin')})`, decisive: exchange }
     },
     fix: 'answer Access-Control-Allow-Origin only for origins on an explicit allow-list; never reflect the Origin header',
+    remedy: 'cors',
   }),
   defineCase({
     id: 'cors/credentials-with-any-origin',
@@ -107,6 +114,7 @@ export const corsCases = [
     severity: 'high',
     refs: [FETCH_SPEC, ORIGIN, 'CWE-942'],
     needs: ['frontend'],
+    kind: 'interaction',
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
       const answers = [
@@ -123,5 +131,6 @@ export const corsCases = [
       return { verdict: 'pass', reason: `no credentialed grant to ${origin} (Allow-Origin ${header(answers[1]!, 'access-control-allow-origin')})`, decisive: answers[1] }
     },
     fix: 'with allow_credentials=True list the origins; never combine it with "*" or origin reflection (cors({ origin: true }))',
+    remedy: 'cors',
   }),
 ]

@@ -1,7 +1,8 @@
 import type { Profile } from '../../harness/core/profiles.ts'
 import { ecdsaDer, ed25519WithSPlusL, joinEcdsa, P256_ORDER, splitEcdsa } from '../support/signature-forms.ts'
 import { signatureBytes, withChanges, withSignature } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
+import type { ProbeKit } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { rejected, rejectedPreferably } from './expect.ts'
 
 /**
@@ -23,9 +24,11 @@ function edgeSignature(id: string, title: string, profiles: Profile[], signature
     refs,
     profiles,
     profilesReason: `concerns ${profiles.join('/')} signatures only`,
+    kind: 'probe',
     probe: (kit) => ({ token: withSignature(real(kit), signature(signatureBytes(real(kit)))) }),
     expect: rejected(),
     fix: FIX_LIBRARY,
+    remedy: 'maintained-crypto',
   })
 }
 
@@ -38,11 +41,13 @@ function siblingAlgorithm(id: string, profile: Profile, alg: string) {
     refs: ['RFC8725-3.1', 'RFC8725-2.1', 'RFC7518-3.1'],
     profiles: [profile],
     profilesReason: `concerns the ${profile} key only`,
+    kind: 'probe',
     probe: ({ signAsIssuer, user }) => ({ token: signAsIssuer(withChanges(user.a.header, { alg }), user.a.claims, alg) }),
     // Signing it takes the issuer's own key, so an accept is an unpinned algorithm, not a
     // forgery (jose verifying with a secret and no `algorithms` takes every HS*).
     expect: rejectedPreferably('the algorithm is not pinned (RFC 8725 §3.1), but only the key holder can sign this token'),
     fix: FIX_PIN,
+    remedy: 'pin-algorithms',
   })
 }
 

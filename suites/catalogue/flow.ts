@@ -1,7 +1,8 @@
 import { issuerProxyPath, PAGES_PATH } from '../../harness/core/protocol/page-channel.ts'
 import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { isSuccess } from '../support/resource.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome, type Exchange } from '../../harness/core/case.ts'
+import type { InteractionKit, InteractionOutcome, Exchange } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 
 /**
  * The frontend → backend flow the seeds describe, in Chromium: the issuer's page signs user A
@@ -100,8 +101,10 @@ export const flowCases = [
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: JWKS_ONLY,
     needs: ['frontend', 'browser'],
+    kind: 'interaction',
     interact: (kit) => browserFlow(kit, 'token'),
     fix: 'verify the tokens Better Auth really issues (alg, iss, aud as configured) and let the frontend origin through CORS',
+    remedy: 'better-auth-tokens',
   }),
   defineCase({
     id: 'flow/session-jwt-header',
@@ -111,7 +114,9 @@ export const flowCases = [
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: JWKS_ONLY,
     needs: ['frontend', 'browser'],
+    kind: 'interaction',
     interact: (kit) => browserFlow(kit, 'set-auth-jwt'),
     fix: 'accept every token the jwt plugin issues: /token and the set-auth-jwt header carry the same claims',
+    remedy: 'better-auth-tokens',
   }),
 ]

@@ -2,7 +2,8 @@ import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { signBytes, signingInput } from '../../harness/core/jws.ts'
 import { attackerCertificate } from '../support/certificate.ts'
 import { attackerJwk, signAsAttacker, withChanges } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
+import type { ProbeKit } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { neverFetches, rejected, rejectedWithoutFetching } from './expect.ts'
 
 /**
@@ -26,18 +27,21 @@ export const headerCases = [
     title: "rejects a token that carries the attacker's key in its jwk header",
     severity: 'critical',
     refs: ['RFC7515-4.1.3', 'RFC8725-3.10', 'CVE-2018-0114'],
+    kind: 'probe',
     probe: async ({ user, profile }) => {
       const jwk = await attackerJwk(profile)
       return { token: signAsAttacker(profile, withChanges(user.a.header, { kid: 'attacker', jwk }), user.a.claims) }
     },
     expect: rejected(),
     fix: FIX_KEYS,
+    remedy: 'trusted-keys-only',
   }),
   defineCase({
     id: 'header/jku-attacker-jwks',
     title: "rejects, without fetching, a token whose jku points at the attacker's JWKS",
     severity: 'critical',
     refs: ['RFC7515-4.1.2', 'RFC8725-3.10'],
+    kind: 'probe',
     probe: async ({ user, profile, attacker }) => {
       const nonce = attacker.nonce()
       const jwk = { ...(await attackerJwk(profile)), kid: `attacker-${nonce}` }
@@ -46,6 +50,7 @@ export const headerCases = [
     },
     expect: rejectedWithoutFetching(),
     fix: FIX_KEYS,
+    remedy: 'trusted-keys-only',
   }),
   defineCase({
     id: 'header/x5u-attacker-cert',
@@ -54,6 +59,7 @@ export const headerCases = [
     refs: ['RFC7515-4.1.5', 'RFC8725-3.10'],
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: CERTIFICATES_REASON,
+    kind: 'probe',
     probe: async (kit) => {
       const nonce = kit.attacker.nonce()
       const x5u = kit.attacker.serving(nonce, (await attackerCertificate(kit.profile)).pem, 'pem')
@@ -61,6 +67,7 @@ export const headerCases = [
     },
     expect: rejectedWithoutFetching(),
     fix: FIX_KEYS,
+    remedy: 'trusted-keys-only',
   }),
   defineCase({
     id: 'header/x5c-self-signed',
@@ -69,9 +76,11 @@ export const headerCases = [
     refs: ['RFC7515-4.1.6', 'RFC8725-3.10'],
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: CERTIFICATES_REASON,
+    kind: 'probe',
     probe: async (kit) => ({ token: signedWithCertificate(kit, { x5c: [(await attackerCertificate(kit.profile)).der] }) }),
     expect: rejected(),
     fix: FIX_KEYS,
+    remedy: 'trusted-keys-only',
   }),
   ...(['jku', 'x5u'] as const).map((name) =>
     defineCase({
@@ -79,12 +88,14 @@ export const headerCases = [
       title: `never fetches an internal URL named by ${name} (even on a really signed token)`,
       severity: 'high',
       refs: [name === 'jku' ? 'RFC7515-4.1.2' : 'RFC7515-4.1.5', 'RFC8725-3.10'],
+      kind: 'probe',
       probe: async ({ mint, user, attacker }) => {
         const nonce = attacker.nonce()
         return { token: mint(user.a, {}, { [name]: attacker.internal(nonce) }), watch: [nonce] }
       },
       expect: neverFetches(),
       fix: FIX_KEYS,
+      remedy: 'trusted-keys-only',
     }),
   ),
 ]

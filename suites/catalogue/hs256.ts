@@ -1,6 +1,6 @@
 import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { signWithHmacKey } from '../support/tokens.ts'
-import { defineCase } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { rejected } from './expect.ts'
 
 /** The shared-secret setup teams hand-roll next to Better Auth, and the JWKS backends that fall back to it. */
@@ -14,29 +14,35 @@ export const hs256Cases = [
     refs: ['RFC7518-3.2', 'RFC8725-3.5'],
     profiles: ['HS256'],
     profilesReason: 'JWKS profiles share no secret with the backend',
+    kind: 'assess',
     assess: ({ issuer }) =>
       issuer.secret.problems.length
         ? { verdict: 'fail', reason: `BETTER_AUTH_SECRET is weak: ${issuer.secret.problems.join('; ')}` }
         : { verdict: 'pass', reason: `BETTER_AUTH_SECRET has ${issuer.secret.bytes} bytes, ${issuer.secret.bitsPerChar} bits per character, not published` },
     fix: 'generate the secret with `openssl rand -base64 32` and keep it out of the repository',
+    remedy: 'hmac-secret',
   }),
   defineCase({
     id: 'hs256/published-secret',
     title: 'rejects tokens signed with the example secrets published in guides',
     severity: 'critical',
     refs: ['RFC8725-3.5', 'RFC7518-3.2'],
+    kind: 'probe',
     probe: ({ user, publishedSecrets }) => publishedSecrets.map((secret) => ({ token: signWithHmacKey('HS256', secret, HS_HEADER, user.a.claims) })),
     expect: rejected(),
     fix: 'never ship a default secret: fail at startup when BETTER_AUTH_SECRET is unset or a known example',
+    remedy: 'hmac-secret',
   }),
   defineCase({
     id: 'hs256/blank-secret',
     title: 'rejects a token HMAC-signed with an empty key',
     severity: 'critical',
     refs: ['RFC7518-3.2', 'RFC8725-3.5'],
+    kind: 'probe',
     probe: ({ user }) => ({ token: signWithHmacKey('HS256', '', HS_HEADER, user.a.claims) }),
     expect: rejected(),
     fix: 'refuse to start with an empty secret (os.getenv("…", "") is a blank key)',
+    remedy: 'hmac-secret',
   }),
   defineCase({
     id: 'hs256/secret-fallback',
@@ -45,8 +51,10 @@ export const hs256Cases = [
     refs: ['RFC8725-3.1', 'RFC8725-2.1'],
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: 'in the HS256 profile this is the valid token',
+    kind: 'probe',
     probe: ({ signAsIssuer, user }) => ({ token: signAsIssuer(HS_HEADER, user.a.claims, 'HS256') }),
     expect: rejected(),
     fix: 'remove the shared-secret fallback: a JWKS verifier pins the asymmetric algorithm',
+    remedy: 'pin-algorithms',
   }),
 ]

@@ -6,7 +6,7 @@ import { claimsCases } from './claims.ts'
 import { corsCases } from './cors.ts'
 import { cryptoCases } from './crypto.ts'
 import type { Case } from '../../harness/core/case.ts'
-import { remedyFor } from './remedies.ts'
+import { remedyNamed } from './remedies.ts'
 import { SUITE_DESCRIPTIONS } from './suites.ts'
 import { flowCases } from './flow.ts'
 import { headerCases } from './header.ts'
@@ -41,4 +41,4 @@ export const SUITES: readonly string[] = [...new Set(CASES.map((c) => c.suite))]
 if (new Set(CASES.map((c) => c.id)).size !== CASES.length) throw new Error('duplicate case id in the catalogue')
 
 /** The catalogue as the engine receives it (harness/core/catalogue.ts). */
-export const CATALOGUE: Catalogue = { cases: CASES, suites: SUITES, suiteDescriptions: SUITE_DESCRIPTIONS, remedyFor }
+export const CATALOGUE: Catalogue = { cases: CASES, suites: SUITES, suiteDescriptions: SUITE_DESCRIPTIONS, remedy: remedyNamed }

@@ -1,7 +1,8 @@
 import { ASYMMETRIC_PROFILES, type Profile } from '../../harness/core/profiles.ts'
 import { KEY_FORMS, keyFormApplies, publicKeyForms, type KeyFormName, type PublicJwk } from '../support/key-forms.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
-import { defineCase, type ProbeKit } from '../../harness/core/case.ts'
+import type { ProbeKit } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { rejected } from './expect.ts'
 
 /**
@@ -52,6 +53,7 @@ export const keyConfusionCases = KEY_FORMS.flatMap((form) => {
       refs: ['RFC8725-3.1', 'RFC8725-2.1', 'CVE-2015-9235', 'CVE-2024-33663'],
       profiles,
       profilesReason: form === 'pkcs1-pem' ? 'PKCS#1 is an RSA key format; HS256 has no public key' : 'HS256 has no public key to confuse',
+      kind: 'probe',
       probe: async (kit) => {
         const { jwk, text } = await issuerPublicKey(kit)
         const key = publicKeyForms(jwk, text).find((f) => f.name === form)!.bytes
@@ -59,6 +61,7 @@ export const keyConfusionCases = KEY_FORMS.flatMap((form) => {
       },
       expect: rejected(),
       fix: 'pin the asymmetric algorithm (never derive it from the token); use a library that refuses public keys as HMAC secrets',
+      remedy: 'key-type-checks',
     }),
   )
 })

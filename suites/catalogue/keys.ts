@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
-import { isAccepted, paced, pollUntil, seconds, sendTimed, sleep } from '../support/lifecycle.ts'
+import { paced, pollUntil, seconds, sendTimed, sleep } from '../support/lifecycle.ts'
+import { isSuccess as isAccepted } from '../support/exchange.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import { signAsAttacker, withChanges } from '../support/tokens.ts'
-import { defineCase, type Judge, type Judgement, type LifecycleKit, type ScenarioOutcome, type Exchange } from '../../harness/core/case.ts'
+import type { Judge, Judgement, LifecycleKit, ScenarioOutcome, Exchange } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { answersWithoutCrashing, rejected } from './expect.ts'
 
 /**
@@ -81,6 +83,7 @@ function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: stri
     severity: slow ? 'medium' : 'critical',
     refs: ['RFC8725-3.10', 'RFC7517-5'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       if (slow) await kit.control.fault('slow', SLOW_JWKS_MS)
       else await kit.control.fault(name === 'jwks-outage' ? 'fail' : 'junk')
@@ -105,6 +108,7 @@ function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: stri
       return worst!
     },
     fix,
+    remedy: 'jwks-caching',
   })
 }
 
@@ -155,6 +159,7 @@ export const keysCases = [
     severity: 'info',
     refs: ['RFC7517-5', 'RFC8725-3.10'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       const since = Date.now()
       let last
@@ -164,6 +169,7 @@ export const keysCases = [
       return { verdict: 'pass', reason: `${fetches} JWKS fetch${fetches === 1 ? '' : 'es'} for 20 requests`, exchange: last }
     },
     fix: 'cache the JWKS (jose createRemoteJWKSet, PyJWKClient with cache_jwk_set) and refetch only for an unknown kid, rate-limited',
+    remedy: 'jwks-caching',
   }),
   defineCase({
     id: 'keys/rotation-grace',
@@ -171,6 +177,7 @@ export const keysCases = [
     severity: 'high',
     refs: ['RFC7517-5'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       const previous = await kit.control.currentKid()
       await ensureAccepted(kit, await tokenWithKey(kit, previous), 'the current key')
@@ -181,6 +188,7 @@ export const keysCases = [
       return { verdict: 'warn', reason: `the previous key, still in the JWKS, was refused (${exchange.status}): users are logged out at every rotation`, exchange }
     },
     fix: 'select the key by kid among all published keys, not only the newest',
+    remedy: 'jwks-caching',
   }),
   defineCase({
     id: 'keys/kid-absent-multiple-keys',
@@ -188,12 +196,14 @@ export const keysCases = [
     severity: 'low',
     refs: ['RFC7515-4.1.4', 'RFC7517-4.5'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       if ((await kit.control.publishedKids()).length < 2) await kit.control.rotate()
       const exchange = await kit.send({ token: await tokenWithKey(kit, undefined) })
       return { ...answersWithoutCrashing()(exchange, { user: kit.user }), exchange }
     },
     fix: 'with no kid and several keys, try each key of the pinned algorithm or refuse with 401 — never raise',
+    remedy: 'kid-lookup',
   }),
   defineCase({
     id: 'keys/rotation-new-kid',
@@ -201,6 +211,7 @@ export const keysCases = [
     severity: 'high',
     refs: ['RFC7517-5', 'RFC7515-4.1.4'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       const kid = await kit.control.rotate()
       const token = await tokenWithKey(kit, kid)
@@ -210,6 +221,7 @@ export const keysCases = [
       return { verdict: 'warn', reason: `the new key was still refused ${seconds(elapsedMs)} after rotation (window ${kit.settings.windowSeconds} s): users with new tokens are locked out until the verifier refetches (a refetch rate limit that long, or a cache that never refreshes)`, exchange }
     },
     fix: 'refetch the JWKS when a token names an unknown kid (rate-limited), instead of caching the first key set forever',
+    remedy: 'jwks-caching',
   }),
   defineCase({
     id: 'keys/rotation-removed',
@@ -217,6 +229,7 @@ export const keysCases = [
     severity: 'medium',
     refs: ['RFC7517-5', 'RFC8725-3.10'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       // The key to remove must be one the target accepts now: the current key, or, when the
       // target never learned it (a cache that never refreshes, see keys/rotation-new-kid),
@@ -237,6 +250,7 @@ export const keysCases = [
       return watchRemovedKey(kit, { removedToken, freshToken: await tokenWithKey(kit, fresh), removedAt })
     },
     fix: 'refetch the key set when a token names an unknown kid (jose createRemoteJWKSet, PyJWKClient do) and replace it whole; with per-kid caches (get-jwks ttl, jwks-rsa cacheMaxAge) keep the TTL to minutes',
+    remedy: 'jwks-caching',
   }),
   defineCase({
     id: 'keys/unknown-kid-storm',
@@ -244,6 +258,7 @@ export const keysCases = [
     severity: 'medium',
     refs: ['RFC8725-3.10', 'RFC7517-5'],
     ...KEYS_ONLY,
+    kind: 'scenario',
     scenario: async (kit) => {
       const { stormTokens, stormSeconds, stormBudget } = kit.settings
       const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
@@ -259,6 +274,7 @@ export const keysCases = [
       return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
     },
     fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
+    remedy: 'jwks-caching',
   }),
   outageCase('jwks-outage', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),
   outageCase('jwks-slow', 'answers promptly while the JWKS takes 15 s (never accepts, never hangs)', 'set a fetch timeout on the JWKS client (jose: 5 s by default; PyJWT 2.6 has none: upgrade to 2.7+ or wrap fetch_data) so a slow issuer cannot hold every request'),

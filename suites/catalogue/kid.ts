@@ -1,6 +1,6 @@
 import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
 import { signWithHmacKey, withChanges } from '../support/tokens.ts'
-import { defineCase } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { answersWithoutCrashing, rejected, rejectedPreferably } from './expect.ts'
 
 /**
@@ -23,9 +23,11 @@ const injectedCases = INJECTED.map(({ name, kid, key, what }) =>
     title: `rejects kid = ${what}`,
     severity: 'critical',
     refs: ['RFC7515-4.1.4', 'RFC8725-3.10'],
+    kind: 'probe',
     probe: ({ user }) => ({ token: signWithHmacKey('HS256', key, { alg: 'HS256', typ: 'JWT', kid }, user.a.claims) }),
     expect: rejected(),
     fix: FIX_LOOKUP,
+    remedy: 'kid-lookup',
   }),
 )
 
@@ -43,9 +45,11 @@ const wrongTypeCases = WRONG_TYPES.map(([name, kid]) =>
     title: `answers a real token whose kid is a JSON ${name} without crashing (rejecting preferred)`,
     severity: 'low',
     refs: ['RFC7515-4.1.4'],
+    kind: 'probe',
     probe: ({ mint, user }) => ({ token: mint(user.a, {}, { kid }) }),
     expect: rejectedPreferably(),
     fix: 'validate the header types (kid must be a string) before the lookup, and turn every verifier exception into 401',
+    remedy: 'reject-malformed',
   }),
 )
 
@@ -56,9 +60,11 @@ export const kidCases = [
     title: 'rejects kid = "|sleep 5" promptly (no shell sees the kid)',
     severity: 'critical',
     refs: ['RFC7515-4.1.4', 'RFC8725-3.10'],
+    kind: 'probe',
     probe: ({ user }) => ({ token: signWithHmacKey('HS256', '', { alg: 'HS256', typ: 'JWT', kid: '|sleep 5' }, user.a.claims), timeoutMs: 10_000 }),
     expect: rejected({ withinMs: 4000 }),
     fix: FIX_LOOKUP,
+    remedy: 'kid-lookup',
   }),
   ...wrongTypeCases,
   defineCase({
@@ -68,8 +74,10 @@ export const kidCases = [
     refs: ['RFC7515-4.1.4', 'RFC7517-4.5'],
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: 'HS256 tokens carry no kid',
+    kind: 'probe',
     probe: ({ signAsIssuer, user }) => ({ token: signAsIssuer(withChanges(user.a.header, { kid: undefined }), user.a.claims) }),
     expect: answersWithoutCrashing(),
     fix: 'with no kid, either try the published keys of the pinned algorithm or refuse with 401 — never raise',
+    remedy: 'kid-lookup',
   }),
 ]

@@ -1,7 +1,8 @@
 import { deflateRawSync } from 'node:zlib'
 import { b64url } from '../../harness/core/jws.ts'
 import { segments, unsigned, withChanges } from '../support/tokens.ts'
-import { defineCase, type CaseSpec, type ProbeKit } from '../../harness/core/case.ts'
+import type { CaseSpec, ProbeKit } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 import { refusedOrReadAsLast, rejected, rejectedPreferably } from './expect.ts'
 
 /**
@@ -13,8 +14,10 @@ import { refusedOrReadAsLast, rejected, rejectedPreferably } from './expect.ts'
 let deflatedZeros: string | undefined
 const zipBomb = () => (deflatedZeros ??= b64url(deflateRawSync(Buffer.alloc(5_000_000))))
 
-const REFUSED_QUICKLY = { alsoFine: [400, 413, 431], withinMs: 2000, dropIsRefusal: true }
-const refusedQuickly = rejected(REFUSED_QUICKLY)
+const REFUSED = { alsoFine: [400, 413, 431], dropIsRefusal: true }
+// Time is judged only where the case is about the cost of parsing: elsewhere a loaded machine's
+// slow answer would fail a correct verifier.
+const REFUSED_QUICKLY = { ...REFUSED, withinMs: 2000 }
 const SAME_BYTES = 'a second spelling of the same signed bytes (blocklists keyed by the token string miss it)'
 const FIX_PARSE = 'use a maintained JWT library for parsing, and map every parse error to 401'
 
@@ -30,6 +33,8 @@ type MalformedCase = Pick<CaseSpec, 'title' | 'refs'> & {
    * it verifies nothing other than the real token does.
    */
   acceptedBecause?: string
+  /** A token made to cost the parser (size, nesting, decompression): it must be refused within 2 s. */
+  costly?: boolean
 }
 
 const header = (kit: ProbeKit) => kit.user.a.header
@@ -80,25 +85,28 @@ const MALFORMED: MalformedCase[] = [
   { name: 'crit-unknown', title: 'rejects a header with crit naming an unknown extension (really signed)', refs: ['RFC7515-4.1.11'], fix: 'reject any crit entry the verifier does not implement (PyJWT 2.6 and python-jose 3.3 ignore crit: check it yourself)', acceptedBecause: 'python-jose, golang-jwt, ruby-jwt and jsonwebtoken ignore crit, against RFC 7515 §4.1.11 (only the issuer can sign it)', token: (k) => k.signAsIssuer(withChanges(header(k), { crit: ['urn:authconform:unknown'], 'urn:authconform:unknown': true }), claims(k)) },
   { name: 'b64-false', title: 'rejects an unencoded payload (b64: false) in a JWT', refs: ['RFC7797-3', 'RFC7797-7'], token: (k) => unencodedPayload(k) },
   { name: 'nested-alg-none', title: 'rejects cty: JWT wrapping an alg "none" token (really signed)', refs: ['RFC7519-5.2', 'RFC7519-7.2', 'RFC8725-3.1'], severity: 'high', token: (k) => k.signAsIssuer(withChanges(header(k), { cty: 'JWT' }), { raw: unsigned({ alg: 'none' }, withChanges(claims(k), { sub: k.user.b.id })) }) },
-  { name: 'jwe-zip-bomb', title: 'rejects a 5-segment JWE with zip: DEF (a compression bomb)', refs: ['RFC7516-4.1.3', 'RFC8725-3.6'], token: () => [b64url(JSON.stringify({ alg: 'dir', enc: 'A256GCM', zip: 'DEF' })), '', b64url(new Uint8Array(12)), zipBomb(), b64url(new Uint8Array(16))].join('.') },
-  { name: 'one-megabyte', title: 'refuses a 1 MB token within 2 s', refs: ['RFC8725-3.6', 'RFC9110-15.5.14'], token: (k) => `${segments(real(k))[0]}.${'A'.repeat(1_048_576)}.${segments(real(k))[2]}` },
-  { name: 'hundred-thousand-dots', title: 'refuses 100 000 dots within 2 s', refs: ['RFC7519-7.2'], token: () => '.'.repeat(100_000) },
+  { name: 'jwe-zip-bomb', title: 'rejects a 5-segment JWE with zip: DEF (a compression bomb)', refs: ['RFC7516-4.1.3', 'RFC8725-3.6'], costly: true, token: () => [b64url(JSON.stringify({ alg: 'dir', enc: 'A256GCM', zip: 'DEF' })), '', b64url(new Uint8Array(12)), zipBomb(), b64url(new Uint8Array(16))].join('.') },
+  { name: 'one-megabyte', title: 'refuses a 1 MB token within 2 s', refs: ['RFC8725-3.6', 'RFC9110-15.5.14'], costly: true, token: (k) => `${segments(real(k))[0]}.${'A'.repeat(1_048_576)}.${segments(real(k))[2]}` },
+  { name: 'hundred-thousand-dots', title: 'refuses 100 000 dots within 2 s', refs: ['RFC7519-7.2'], costly: true, token: () => '.'.repeat(100_000) },
 ]
 
-function judgeOf({ lastWins, acceptedBecause }: MalformedCase) {
+function judgeOf({ lastWins, acceptedBecause, costly }: MalformedCase) {
   if (lastWins) return refusedOrReadAsLast('b')
-  if (acceptedBecause) return rejectedPreferably(acceptedBecause, REFUSED_QUICKLY)
-  return refusedQuickly
+  const refusal = costly ? REFUSED_QUICKLY : REFUSED
+  if (acceptedBecause) return rejectedPreferably(acceptedBecause, refusal)
+  return rejected(refusal)
 }
 
 export const malformedCases = MALFORMED.map((spec) => {
-  const { name, token, severity, fix, lastWins, acceptedBecause: _why, ...rest } = spec
+  const { name, token, severity, fix, lastWins, acceptedBecause: _why, costly: _costly, ...rest } = spec
   return defineCase({
     id: `malformed/${name}`,
     ...rest,
     severity: severity ?? (lastWins ? 'low' : 'medium'),
+    kind: 'probe',
     probe: (kit) => ({ token: token(kit) }),
     expect: judgeOf(spec),
     fix: fix ?? FIX_PARSE,
+    remedy: 'reject-malformed',
   })
 })

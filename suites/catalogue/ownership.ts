@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { parseJson } from '../support/json.ts'
 import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
 import { worse } from '../../harness/core/verdict.ts'
-import { defineCase, type InteractionKit, type InteractionOutcome, type Judgement } from '../../harness/core/case.ts'
+import type { InteractionKit, InteractionOutcome, Judgement } from '../../harness/core/case.ts'
+import { defineCase } from './define-case.ts'
 
 /**
  * Broken object-level authorization (OWASP API1): the verifier proved who B is, and the
@@ -52,6 +53,7 @@ export const ownershipCases = [
     severity: 'critical',
     refs: [OWASP, 'CWE-639', 'RFC9110-15.5.5'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       const { id } = await client.create(user.a)
       await client.ownRead(user.a, id)
@@ -59,6 +61,7 @@ export const ownershipCases = [
       return { ...refusedForOtherUser(read, client, id, "B read A's item"), decisive: read }
     }),
     fix: FIX_OWNER_CHECK,
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/update-other-users-item',
@@ -66,6 +69,7 @@ export const ownershipCases = [
     severity: 'critical',
     refs: [OWASP, 'CWE-639', 'RFC9110-15.5.5'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user, target }, client) => {
       if (!target.resource?.update) return { verdict: 'skip', reason: 'set target.routes.resource.update to enable' }
       const { id } = await client.create(user.a)
@@ -79,6 +83,7 @@ export const ownershipCases = [
       return { ...refusal, decisive: update }
     }),
     fix: FIX_OWNER_CHECK,
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/delete-other-users-item',
@@ -86,6 +91,7 @@ export const ownershipCases = [
     severity: 'critical',
     refs: [OWASP, 'CWE-639', 'RFC9110-15.5.5'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user, target }, client) => {
       if (!target.resource?.remove) return { verdict: 'skip', reason: 'set target.routes.resource.remove to enable' }
       const { id } = await client.create(user.a)
@@ -98,6 +104,7 @@ export const ownershipCases = [
       return { ...refusedForOtherUser(removal, client, id, "B deleted A's item"), decisive: removal }
     }),
     fix: FIX_OWNER_CHECK,
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/list-other-users-items',
@@ -105,6 +112,7 @@ export const ownershipCases = [
     severity: 'critical',
     refs: [OWASP, 'CWE-639', 'RFC9110-15.5.5'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       const { id } = await client.create(user.a)
       const own = await client.list(user.a, "A lists its items")
@@ -117,6 +125,7 @@ export const ownershipCases = [
       return { verdict: 'pass', reason: `B's list (${other.ids?.length ?? 0} items) holds none of A's`, decisive: other.exchange }
     }),
     fix: 'filter every list query by the token\'s sub (WHERE owner_id = $1), never by a client-supplied owner',
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/owner-from-body',
@@ -124,6 +133,7 @@ export const ownershipCases = [
     severity: 'high',
     refs: [OWASP, 'OWASP-API3-2023', 'CWE-915', 'RFC7519-4.1.2'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       const claimed = Object.fromEntries(['owner', 'ownerId', 'owner_id', 'user_id', 'userId'].map((field) => [field, user.a.id]))
       const created = await client.tryCreate(user.b, 'B creates an item naming A as its owner', claimed)
@@ -135,6 +145,7 @@ export const ownershipCases = [
       return { verdict: 'pass', reason: `the item is B's: A's list does not show it`, decisive: list.exchange }
     }),
     fix: "set the owner from the verified token's sub on the server; never bind owner/user_id from the request body",
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/missing-item-404',
@@ -142,6 +153,7 @@ export const ownershipCases = [
     severity: 'low',
     refs: ['RFC9110-15.5.5'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user, target }, client) => {
       const { id } = await client.create(user.a)
       let missing = missingIdLike(id)
@@ -156,6 +168,7 @@ export const ownershipCases = [
       return { verdict: 'warn', reason: `answered ${read.status}; a missing item is 404` }
     }),
     fix: 'map "no row" to 404 before touching the item',
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/odd-ids',
@@ -163,6 +176,7 @@ export const ownershipCases = [
     severity: 'medium',
     refs: ['CWE-20', 'CWE-89', 'RFC9110-15.5.1'],
     needs: ['resource'],
+    kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       let worst: InteractionOutcome | undefined
       for (const odd of ODD_IDS) {
@@ -177,12 +191,14 @@ export const ownershipCases = [
       return worst!
     }),
     fix: 'validate the id against its type (int, UUID) before the query and answer 404/422; use bound parameters',
+    remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/deleted-user-token',
     title: "a deleted user's unexpired token: how long it still works (stateless JWTs live until exp)",
     severity: 'info',
     refs: ['RFC7519-4.1.4', 'RFC8725-2'],
+    kind: 'interaction',
     interact: async ({ issuerAdmin, target, request }) => {
       const doomed = await issuerAdmin.signUp()
       const me = { method: target.me.method, path: target.me.path, as: doomed }
@@ -199,5 +215,6 @@ export const ownershipCases = [
       return { verdict: 'pass', measured: true, reason: `refused after deletion with ${after.status}: the backend checks the user still exists` }
     },
     fix: 'accept the exp window knowingly (short expiresIn), or look the user up / check a revocation list on sensitive routes',
+    remedy: 'verify-claims-time',
   }),
 ]

@@ -2,6 +2,7 @@ import net from 'node:net'
 import type { ProfileContext } from '../../harness/core/context.ts'
 import type { Evidence } from '../../harness/core/verdict.ts'
 import { shellQuote } from '../../harness/core/text.ts'
+import { sleep } from '../../harness/core/time.ts'
 import type { Exchange } from '../../harness/core/case.ts'
 
 
@@ -18,7 +19,11 @@ export class TargetUnanswered extends Error {
   }
 }
 
-export const isSuccess = (status: number) => status >= 200 && status < 300
+/** Whether the target answered 2xx: given the status, or the exchange itself (a predicate over exchanges). */
+export function isSuccess(answer: number | Pick<Exchange, 'status'>): boolean {
+  const status = typeof answer === 'number' ? answer : answer.status
+  return status >= 200 && status < 300
+}
 
 function headersOf(response: Response): Record<string, string> {
   const headers: Record<string, string> = {}
@@ -188,7 +193,7 @@ export function curlOf(request: Exchange['request']): string {
 /** What the target fetched from the attacker server for these nonces (after a short settle). */
 export async function attackerFetches(attacker: { baseURL: string; logKey: string }, nonces: string[]): Promise<string[]> {
   // A verifier that follows jku fetches before it answers; the pause covers a lazy background fetch.
-  await new Promise((resolve) => setTimeout(resolve, 150))
+  await sleep(150)
   const lists = await Promise.all(
     nonces.map(async (nonce) => {
       const response = await fetch(`${attacker.baseURL}/__fetches/${attacker.logKey}/${nonce}`)

@@ -1,9 +1,9 @@
 import type { LifecycleKit, Probe, Exchange } from '../../harness/core/case.ts'
+import { sleep } from '../../harness/core/time.ts'
 import { TargetUnanswered } from './exchange.ts'
 
-export const isAccepted = (exchange: Exchange) => exchange.status >= 200 && exchange.status < 300
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+// The lifecycle cases wait between their steps with the rest of this kit.
+export { sleep }
 
 /**
  * Sends `probe` every `everyMs` until `done` holds or `windowMs` passes; returns the last

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { ProfileContext, RunContext } from '../../harness/core/context.ts'
 import { b64url } from '../../harness/core/jws.ts'
-import { lowerOf } from '../../harness/core/severity.ts'
-import { worse, type CaseResult } from '../../harness/core/verdict.ts'
+import { lowerOf, type Severity } from '../../harness/core/severity.ts'
+import { worse, type CaseResult, type Verdict } from '../../harness/core/verdict.ts'
 import { signUp } from '../../harness/core/protocol/better-auth.ts'
 import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
-import type { Case, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ScenarioCase, Exchange } from '../../harness/core/case.ts'
+import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
 import { controlClient } from '../../harness/core/protocol/control.ts'
 import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
@@ -46,65 +46,101 @@ async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettin
   return exchange
 }
 
-/** Evidence and a replay of the request, including one that got no whole answer. */
-function shown(exchange: Exchange | undefined): Pick<CaseResult, 'evidence' | 'curl'> {
-  return exchange ? { evidence: evidenceOf(exchange), curl: curlOf(exchange.request) } : {}
+interface Step {
+  label: string
+  exchange: Exchange
 }
 
-/** What the request that failed a case sent: the one that got no answer, else the last one made. */
-const failedExchange = (error: unknown, last?: Exchange) => (error instanceof TargetUnanswered ? error.exchange : last)
-
-/** User A's valid token refused or unanswered: what was sent, what came back, the likely cause. */
-function validTokenRefusal(exchange: Exchange, context: ProfileContext, generalFix = '') {
-  const answer = { ...exchange, token: context.users.a.token, failure: exchange.dropped }
-  const target = { profile: context.profile, issuer: context.issuer, me: context.target.me }
-  return { error: validTokenRefused(answer, target), fix: validTokenFix(answer, target, generalFix) }
+/** What running a case found, whatever its kind; resultOf makes it the CaseResult. */
+interface Outcome {
+  verdict: Verdict
+  reason: string
+  /** A milder problem than the case's severity (a crash rather than an accept). */
+  severityCap?: Severity
+  /** The request that decided the verdict, or got no answer: the evidence and the replay. */
+  decisive?: Exchange
+  /** Every labelled request of an interaction, in order. */
+  steps?: Step[]
+  measured?: boolean
+  /** Replaces the catalogue's fix: the valid-token case's diagnosis of a refusal. */
+  fix?: string
+  /** Time spent waiting on the target, over every request the case made. */
+  targetMs?: number
 }
 
 /** Runs one case against one profile and always returns a verdict (never throws). */
 export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
   const started = performance.now()
-  const result = await judgeCase(spec, context, run)
+  const outcome = await outcomeOf(spec, context, run).catch((error: unknown) => failure(error))
   // Scenarios wait on purpose (cache windows): their time says nothing about the harness.
-  if ('scenario' in spec || result.verdict === 'skip') return result
-  const targetMs = result.steps ? result.steps.reduce((sum, step) => sum + (step.ms ?? 0), 0) : waited.get(result)
-  return { ...result, timing: { totalMs: Math.round(performance.now() - started), ...(targetMs !== undefined && { targetMs }) } }
+  const timed = spec.kind !== 'scenario' && outcome.verdict !== 'skip'
+  const timing = timed ? { totalMs: Math.round(performance.now() - started), ...(outcome.targetMs !== undefined && { targetMs: outcome.targetMs }) } : undefined
+  return resultOf(spec, context, outcome, timing)
 }
 
-/** Time spent waiting on the target by a probing case, over all its requests. */
-const waited = new WeakMap<CaseResult, number>()
+/** The one place a CaseResult is made: the case, what it found, the decisive request, the timings. */
+function resultOf(spec: Case, context: ProfileContext, outcome: Outcome, timing: CaseResult['timing']): CaseResult {
+  const { verdict, reason, severityCap, decisive, steps, measured, fix } = outcome
+  return {
+    id: spec.id,
+    suite: spec.suite,
+    profile: context.profile,
+    severity: severityCap ? lowerOf(spec.severity, severityCap) : spec.severity,
+    refs: spec.refs,
+    title: spec.title,
+    fix: fix ?? spec.fix,
+    verdict,
+    reason,
+    ...(measured && { measured: true }),
+    ...(decisive && { evidence: evidenceOf(decisive), curl: curlOf(decisive.request) }),
+    ...(steps && { steps: steps.map(({ label, exchange }) => ({ label, ...evidenceOf(exchange) })) }),
+    ...(timing && { timing }),
+  }
+}
 
-async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
-  const base = { id: spec.id, suite: spec.suite, profile: context.profile, severity: spec.severity, refs: spec.refs, title: spec.title, fix: spec.fix }
-  const applies = !spec.profiles || spec.profiles === 'all' || spec.profiles.includes(context.profile)
-  if (!applies) return { ...base, verdict: 'skip', reason: spec.profilesReason ?? `does not apply to the ${context.profile} profile` }
-  if (spec.needs?.includes('meId') && !context.target.meId) {
-    return { ...base, verdict: 'skip', reason: 'set target.routes.meId (where the caller id is in the answer) to enable' }
-  }
-  if (spec.needs?.includes('resource') && !context.target.resource) {
-    return { ...base, verdict: 'skip', reason: 'set target.routes.resource (create, list and read routes of a per-user resource) to enable' }
-  }
-  if (spec.needs?.includes('frontend') && !context.target.cors.browserCalls) {
-    return { ...base, verdict: 'skip', reason: 'target.cors is false: no browser calls this backend' }
-  }
+/** An error verdict; what it shows is the request that got no answer, else `last`, the one that broke. */
+function failure(error: unknown, last?: Exchange): Outcome {
+  return { verdict: 'error', reason: (error as Error).message, decisive: error instanceof TargetUnanswered ? error.exchange : last }
+}
+
+/** Dispatches on the case's kind, once what every kind needs is there. */
+async function outcomeOf(spec: Case, context: ProfileContext, run: RunSettings): Promise<Outcome> {
+  const unmet = unmetNeed(spec, context)
+  if (unmet) return { verdict: 'skip', reason: unmet }
   const kit = probeKit(context, run)
   const notApplicable = spec.notApplicable?.(kit)
-  if (notApplicable) return { ...base, verdict: 'skip', reason: notApplicable }
+  if (notApplicable) return { verdict: 'skip', reason: notApplicable }
   if (!spec.isBaseline && !context.baseline.ok) {
-    return { ...base, verdict: 'error', reason: `baseline failed, so a rejection would prove nothing: ${context.baseline.reason}` }
+    return { verdict: 'error', reason: `baseline failed, so a rejection would prove nothing: ${context.baseline.reason}` }
   }
-  const finish = (judgement: Judgement, exchange?: Exchange): CaseResult => ({
-    ...base,
-    verdict: judgement.verdict,
-    reason: judgement.reason,
-    severity: judgement.severityCap ? lowerOf(spec.severity, judgement.severityCap) : spec.severity,
-    ...shown(exchange),
-  })
-  if ('assess' in spec) return finish(spec.assess(kit))
-  if ('scenario' in spec) return runScenario(spec, context, run, base)
-  if ('interact' in spec) return runInteraction(spec, context, run, base)
+  switch (spec.kind) {
+    case 'probe':
+      return probe(spec, kit, context, run)
+    case 'assess':
+      return spec.assess(kit)
+    case 'scenario':
+      return scenario(spec, context, run)
+    case 'interaction':
+      return interaction(spec, kit, context, run)
+  }
+}
 
+/** Why the case does not run on this profile or target (a skip), or undefined. */
+function unmetNeed(spec: Case, context: ProfileContext): string | undefined {
+  const applies = !spec.profiles || spec.profiles === 'all' || spec.profiles.includes(context.profile)
+  if (!applies) return spec.profilesReason ?? `does not apply to the ${context.profile} profile`
+  if (spec.needs?.includes('meId') && !context.target.meId) return 'set target.routes.meId (where the caller id is in the answer) to enable'
+  if (spec.needs?.includes('resource') && !context.target.resource) {
+    return 'set target.routes.resource (create, list and read routes of a per-user resource) to enable'
+  }
+  if (spec.needs?.includes('frontend') && !context.target.cors.browserCalls) return 'target.cors is false: no browser calls this backend'
+  return undefined
+}
+
+/** A probing case's requests, one after another: the worst answer decides. */
+async function probe(spec: ProbingCase, kit: ProbeKit, context: ProfileContext, run: RunSettings): Promise<Outcome> {
   let exchange: Exchange | undefined
+  let outcome: Outcome
   try {
     const probes = [await spec.probe(kit)].flat()
     let worst: { judgement: Judgement; exchange: Exchange } | undefined
@@ -118,30 +154,31 @@ async function judgeCase(spec: Case, context: ProfileContext, run: RunSettings):
       if (!worst || worse(judgement.verdict, worst.judgement.verdict)) worst = { judgement, exchange }
     }
     if (!worst) throw new Error('the probe made no request')
-    const judged = finish(worst.judgement, worst.exchange)
-    const result = probes.length > 1 ? { ...judged, reason: `${judged.reason} (worst of ${probes.length} requests)` } : judged
-    waited.set(result, targetMs)
-    return spec.isBaseline && !isSuccess(worst.exchange.status) ? refused(result, worst.exchange, context) : result
+    const { verdict, reason, severityCap } = worst.judgement
+    const worstOf = probes.length > 1 ? ` (worst of ${probes.length} requests)` : ''
+    outcome = { verdict, reason: `${reason}${worstOf}`, severityCap, decisive: worst.exchange, targetMs }
   } catch (error) {
-    const failed = failedExchange(error, exchange)
-    const result: CaseResult = { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failed) }
-    return spec.isBaseline && failed ? refused(result, failed, context) : result
+    outcome = failure(error, exchange)
   }
+  return spec.isBaseline ? validTokenDiagnosed(outcome, spec, context) : outcome
 }
 
-/** The valid-token case, when the token was not accepted: the reason and fix say why, as far as can be told. */
-function refused(result: CaseResult, exchange: Exchange, context: ProfileContext): CaseResult {
-  const refusal = validTokenRefusal(exchange, context, result.fix)
-  return { ...result, reason: refusal.error.message, fix: refusal.fix }
+/** The valid-token case, when the token was refused or unanswered: the reason and fix say why, as far as can be told. */
+function validTokenDiagnosed(outcome: Outcome, spec: ProbingCase, context: ProfileContext): Outcome {
+  const exchange = outcome.decisive
+  if (!exchange || (outcome.verdict !== 'error' && isSuccess(exchange.status))) return outcome
+  const answer = { ...exchange, token: context.users.a.token, failure: exchange.dropped }
+  const target = { profile: context.profile, issuer: context.issuer, me: context.target.me }
+  return { ...outcome, reason: validTokenRefused(answer, target).message, fix: validTokenFix(answer, target, spec.fix) }
 }
 
 /** Scenarios run on the profile's lifecycle stack (its own issuer and target instance). */
-async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, run: RunSettings, base: Omit<CaseResult, 'verdict' | 'reason'>): Promise<CaseResult> {
+async function scenario(spec: ScenarioCase, context: ProfileContext, run: RunSettings): Promise<Outcome> {
   const lifecycle = context.lifecycle
   if (!lifecycle) {
-    return { ...base, verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
+    return { verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
   }
-  if (!lifecycle.baseline.ok) return { ...base, verdict: 'error', reason: `baseline failed on the lifecycle instance: ${lifecycle.baseline.reason}` }
+  if (!lifecycle.baseline.ok) return { verdict: 'error', reason: `baseline failed on the lifecycle instance: ${lifecycle.baseline.reason}` }
   const kit: LifecycleKit = {
     ...probeKit(lifecycle, run),
     settings: run.keys,
@@ -149,17 +186,10 @@ async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, r
     control: controlClient(lifecycle.issuer),
   }
   try {
-    const outcome = await spec.scenario(kit)
-    return {
-      ...base,
-      verdict: outcome.verdict,
-      reason: outcome.reason,
-      measured: true,
-      severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
-      ...shown(outcome.exchange),
-    }
+    const { verdict, reason, severityCap, exchange } = await spec.scenario(kit)
+    return { verdict, reason, severityCap, decisive: exchange, measured: true }
   } catch (error) {
-    return { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failedExchange(error)) }
+    return failure(error)
   } finally {
     // A scenario that broke the JWKS must not leave it broken for the next one.
     await kit.control.fault('none').catch(() => {})
@@ -167,14 +197,14 @@ async function runScenario(spec: Case & ScenarioCase, context: ProfileContext, r
 }
 
 /** Interactions run on the profile's main target; every request is a labelled step. */
-async function runInteraction(spec: Case & InteractionCase, context: ProfileContext, run: RunSettings, base: Omit<CaseResult, 'verdict' | 'reason'>): Promise<CaseResult> {
-  const steps: { label: string; exchange: Exchange }[] = []
+async function interaction(spec: InteractionCase, baseKit: ProbeKit, context: ProfileContext, run: RunSettings): Promise<Outcome> {
+  const steps: Step[] = []
   const undo: (() => Promise<unknown>)[] = []
   // A page load plus its fetch: twice the budget of one request.
   const browser = browserKit(run.browser, context.issuer, run.requestTimeoutMs * 2)
   const control = controlClient(context.issuer)
   const kit: InteractionKit = {
-    ...probeKit(context, run),
+    ...baseKit,
     target: context.target,
     request: async (label, request) => {
       const headers: Record<string, string> = { ...request.headers }
@@ -200,21 +230,13 @@ async function runInteraction(spec: Case & InteractionCase, context: ProfileCont
     },
     afterwards: (step) => void undo.push(step),
   }
-  const evidence = () => ({ steps: steps.map(({ label, exchange }) => ({ label, ...evidenceOf(exchange) })) })
+  // The steps so far, whatever the verdict; the clean-up below is not one of them.
+  const withSteps = (outcome: Outcome): Outcome => ({ ...outcome, steps: [...steps], targetMs: steps.reduce((sum, step) => sum + step.exchange.ms, 0) })
   try {
-    const outcome = await spec.interact(kit)
-    const decisive = outcome.decisive ?? steps.at(-1)?.exchange
-    return {
-      ...base,
-      verdict: outcome.verdict,
-      reason: outcome.reason,
-      severity: outcome.severityCap ? lowerOf(spec.severity, outcome.severityCap) : spec.severity,
-      ...(outcome.measured && { measured: true }),
-      ...shown(decisive),
-      ...evidence(),
-    }
+    const { verdict, reason, severityCap, measured, decisive } = await spec.interact(kit)
+    return withSteps({ verdict, reason, severityCap, measured, decisive: decisive ?? steps.at(-1)?.exchange })
   } catch (error) {
-    return { ...base, verdict: 'error', reason: (error as Error).message, ...shown(failedExchange(error)), ...evidence() }
+    return withSteps(failure(error))
   } finally {
     // What the case created goes, in reverse order, whatever the verdict.
     for (const step of undo.reverse()) await step().catch(() => {})

@@ -14,7 +14,7 @@ export function runSuite(suite: string): void {
   const cases = selectCases(CASES, run.selection).filter((c) => c.suite === suite)
   // Scenarios share their profile's lifecycle stack: one at a time within a profile, while
   // the profiles (and the other suite files) run side by side.
-  const sequential = cases.some((c) => 'scenario' in c)
+  const sequential = cases.some((c) => c.kind === 'scenario')
   const timeout = sequential ? (run.keys.windowSeconds * 2 + run.keys.stormSeconds + 60) * 1000 : undefined
   for (const context of run.profiles) {
     describe(context.profile, { concurrent: true }, () => {

@@ -32,6 +32,13 @@ describe('the catalogue', () => {
     expect(c.fix.trim()).not.toBe('')
   })
 
+  test.each(CASES.map((c) => [c.id, c] as const))('%s says its kind, and has what that kind runs and nothing of another', (_id, c) => {
+    const runs = { probe: ['probe', 'expect'], assess: ['assess'], scenario: ['scenario'], interaction: ['interact'] } as const
+    for (const [kind, members] of Object.entries(runs)) {
+      for (const member of members) expect(typeof (c as unknown as Record<string, unknown>)[member], `${kind}: ${member}`).toBe(kind === c.kind ? 'function' : 'undefined')
+    }
+  })
+
   test('SUITES lists each suite once, in catalogue order', () => {
     expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys', 'ownership', 'cors', 'flow'])
   })

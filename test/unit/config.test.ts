@@ -4,7 +4,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
 import { AuthconformError } from '../../harness/core/errors.ts'
-import { importConfigFile, resolveConfig, selectedProfiles, type ConfigOverrides } from '../../harness/config/load.ts'
+import { importConfigFile } from '../../harness/config/load.ts'
+import { resolveConfig, selectedProfiles, type ConfigOverrides } from '../../harness/config/resolve.ts'
 import { ROUTE_SYNTAX } from '../../harness/core/routes.ts'
 import { browserCallsTarget, configuredOrigins } from '../../harness/config/schema.ts'
 import { catchError } from './support.ts'
@@ -75,6 +76,19 @@ describe('resolveConfig', () => {
     const { message } = configError({ target: { ...URL_TARGET, routes } })
     expect(message).toContain('meId')
     expect(message).toContain('resource')
+  })
+
+  test('the valid keys are listed through optional and defaulted objects, and at the top', () => {
+    const resource = { create: 'POST /items', list: 'GET /items', read: 'GET /items/:id', lst: 'GET /x' }
+    expect(configError({ target: { ...URL_TARGET, routes: { ...URL_TARGET.routes, resource } } }).message).toContain(
+      'unknown key "target.routes.resource.lst" (valid: create, body, id, list, items, read, update, updateBody, remove)',
+    )
+    expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain(
+      'unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds)',
+    )
+    expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain(
+      '(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, expectedFailures, reports)',
+    )
   })
 
   test('a value that is not data is a config error naming the key', () => {

@@ -3,7 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ProfileContext } from '../../harness/core/context.ts'
-import { curlOf, evidenceOf, send, TargetUnanswered } from '../../suites/support/exchange.ts'
+import { curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from '../../suites/support/exchange.ts'
 import { closedPort } from '../support/cli-output.ts'
 import { exchange } from './support.ts'
 import type { Exchange } from '../../harness/core/case.ts'
@@ -13,6 +13,19 @@ const REQUEST = {
   url: 'http://127.0.0.1:8000/api/me?a=1&b=2',
   headers: { authorization: 'Bearer abc.def.ghi', 'x-note': "it's $HOME `id`" },
 }
+
+describe('isSuccess', () => {
+  test('a 2xx is a success, given the status or the exchange', () => {
+    expect([199, 200, 204, 299, 300, 401, 0].map((status) => isSuccess(status))).toEqual([false, true, true, true, false, false, false])
+    expect(isSuccess(exchange({ status: 201 }))).toBe(true)
+    expect(isSuccess(exchange({ status: 302 }))).toBe(false)
+  })
+
+  test('it serves as a predicate over exchanges', () => {
+    const answers = [exchange({ status: 401 }), exchange({ status: 204 }), exchange({ status: 200 })]
+    expect(answers.find(isSuccess)?.status).toBe(204)
+  })
+})
 
 describe('curlOf', () => {
   test('single-quotes every argument and escapes embedded single quotes', () => {

@@ -121,3 +121,16 @@ describe('keys/jwks-slow (the JWKS answers after 15 s)', () => {
     expect(judgeSlowJwks(exchange({ status: 0, ms: 50_004, dropped: 'no answer' }), context)).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('the request hangs') })
   })
 })
+
+describe('time is judged only where a malformed token is made to cost the parser', () => {
+  const judgeOf = (id: string) => (findCase(CATALOGUE, id) as ProbingCase).expect
+  const slow401 = exchange({ status: 401, ms: 5003 })
+
+  test.each(['malformed/one-megabyte', 'malformed/hundred-thousand-dots', 'malformed/jwe-zip-bomb'])('%s: a refusal after 5 s fails', (id) => {
+    expect(judgeOf(id)(slow401, context)).toMatchObject({ verdict: 'fail', reason: 'answered only after 5003 ms (limit 2000 ms)' })
+  })
+
+  test.each(['malformed/two-segments', 'malformed/base64-padding', 'malformed/base64-standard-alphabet'])("%s: a refusal after 5 s passes (a loaded machine's slow answer is no finding)", (id) => {
+    expect(judgeOf(id)(slow401, context).verdict).toBe('pass')
+  })
+})

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -6,13 +7,15 @@ import { describe, expect, test } from 'vitest'
 import { AuthconformError } from '../../harness/core/errors.ts'
 import { explainCase } from '../../harness/explain.ts'
 import { reference } from '../../harness/report/references.ts'
-import { CASES, CATALOGUE, SUITES } from '../../suites/catalogue/index.ts'
-import { CASE_REMEDY, REMEDIES, remedyFor, SUITE_REMEDY } from '../../suites/catalogue/remedies.ts'
+import { CASES, CATALOGUE } from '../../suites/catalogue/index.ts'
+import { REMEDY_NAMES, remedyNamed, SNIPPET_FILES } from '../../suites/catalogue/remedies.ts'
 import { FRAMEWORKS, LIBRARIES, SNIPPET_SOURCES, type SnippetSource } from '../../harness/core/remedy.ts'
 import { catchError } from './support.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const SNIPPET_DIR = path.join(ROOT, 'suites/catalogue/remedies')
 const plain = { color: false }
+const REMEDIES = REMEDY_NAMES.map(remedyNamed)
 
 interface SnippetUnderTest {
   name: string
@@ -20,31 +23,30 @@ interface SnippetUnderTest {
   code: string
 }
 
-const SNIPPETS: SnippetUnderTest[] = Object.values(REMEDIES).flatMap((remedy) =>
+const SNIPPETS: SnippetUnderTest[] = REMEDIES.flatMap((remedy) =>
   Object.entries(remedy.snippets).flatMap(([source, snippet]) => (snippet?.code ? [{ name: `${remedy.name}/${source}`, source: source as SnippetSource, code: snippet.code }] : [])),
 )
 const inLanguage = (language: 'python' | 'typescript') => SNIPPETS.filter((s) => SNIPPET_SOURCES[s.source].language === language)
 
 describe('remedies', () => {
-  test('every catalogue case maps to exactly one remedy, and every remedy is used', () => {
-    const used = new Set(CASES.map((c) => remedyFor(c.id).name))
-    expect([...used].sort()).toEqual(Object.keys(REMEDIES).sort())
+  test('every catalogue case names a remedy, and every remedy is named by a case', () => {
+    const used = new Set(CASES.map((c) => CATALOGUE.remedy(c.remedy).name))
+    expect([...used].sort()).toEqual([...REMEDY_NAMES].sort())
   })
 
-  test('every suite has a default, and every override names a catalogue case and changes its remedy', () => {
-    expect(Object.keys(SUITE_REMEDY).sort()).toEqual([...SUITES].sort())
-    const ids = new Set(CASES.map((c) => c.id))
-    for (const [id, name] of Object.entries(CASE_REMEDY)) {
-      expect(ids.has(id), `override for unknown case ${id}`).toBe(true)
-      expect(name, `override for ${id} repeats its suite's default`).not.toBe(SUITE_REMEDY[id.split('/')[0]!])
-    }
+  test('a name that is no remedy is a harness bug, not a silent default', () => {
+    expect(() => CATALOGUE.remedy('no-such-remedy')).toThrow('no remedy named "no-such-remedy": choose from pin-algorithms, ')
   })
 
-  test('an id outside the catalogue is a harness bug, not a silent default', () => {
-    expect(() => remedyFor('nosuchsuite/case')).toThrow(/no remedy/)
+  test('every file under remedies/ is the snippet of a remedy, named for its source', () => {
+    const files = readdirSync(SNIPPET_DIR, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+    const snippetFiles = files.map((entry) => path.relative(SNIPPET_DIR, path.join(entry.parentPath, entry.name))).filter((file) => file.includes(path.sep))
+    const expected = REMEDIES.flatMap((remedy) => Object.entries(remedy.snippets).flatMap(([source, snippet]) => (snippet?.code ? [path.join(remedy.name, SNIPPET_FILES[source as SnippetSource])] : [])))
+    expect(snippetFiles.sort()).toEqual(expected.sort())
+    expect(files.filter((entry) => entry.parentPath === SNIPPET_DIR).map((entry) => entry.name).sort()).toEqual(['snippet-globals.d.ts', 'tsconfig.json'])
   })
 
-  test.each(Object.values(REMEDIES).map((r) => [r.name, r] as const))('%s: why in 2-4 sentences, each library covered, snippets 3-12 lines', (_name, remedy) => {
+  test.each(REMEDIES.map((r) => [r.name, r] as const))('%s: why in 2-4 sentences, each library covered, snippets 3-12 lines', (_name, remedy) => {
     const sentences = remedy.why.match(/[.!?]["')]?(?=\s+[A-Z(]|$)/g) ?? []
     expect(sentences.length, remedy.why).toBeGreaterThanOrEqual(2)
     expect(sentences.length, remedy.why).toBeLessThanOrEqual(4)
@@ -148,31 +150,10 @@ problems = [p for s in json.load(sys.stdin) for p in check(s["name"], s["code"])
 print(json.dumps(problems))
 `
 
-/** cors 2.8 ships no types and @types/cors is not installed: its documented options, so a misspelt one fails. */
-const AMBIENT = `
-declare const JWKS_URL: string
-declare const ISSUER: string
-declare const AUDIENCE: string
-declare const BETTER_AUTH_URL: string
-declare const API_AUDIENCE: string
-declare module 'cors' {
-  import type { RequestHandler } from 'express'
-  type Origin = boolean | string | RegExp | (string | RegExp)[]
-  interface CorsOptions {
-    origin?: Origin
-    methods?: string | string[]
-    allowedHeaders?: string | string[]
-    exposedHeaders?: string | string[]
-    credentials?: boolean
-    maxAge?: number
-    preflightContinue?: boolean
-    optionsSuccessStatus?: number
-  }
-  export default function cors(options?: CorsOptions): RequestHandler
-}
-`
+/** What the snippet directory's own tsconfig adds: the config names, and types for cors 2.8. */
+const AMBIENT = readFileSync(path.join(SNIPPET_DIR, 'snippet-globals.d.ts'), 'utf8')
 
-/** Type-checks the TypeScript snippets against the installed jose, express and pg types, as the repository's tsconfig would. */
+/** Type-checks the TypeScript snippets against the installed jose, express and pg types, as suites/catalogue/remedies/tsconfig.json does. */
 function typeScriptDiagnostics(snippets: SnippetUnderTest[]): string[] {
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile)
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT)
@@ -248,13 +229,13 @@ describe('explainCase', () => {
       expect(text).toContain(url)
     }
     for (const library of LIBRARIES) expect(text).toContain(`\n${SNIPPET_SOURCES[library].heading}\n`)
-    expect(text).toContain(remedyFor(id).name)
+    expect(text).toContain(`  ${c.remedy}: ${remedyNamed(c.remedy).title}`)
     expect(text).not.toMatch(/\x1b\[/)
   })
 
   test('shows the remedy, its why and its snippets, and the profiles a case is limited to', () => {
     const text = explainCase('key-confusion/hs256-pkcs1-pem', CATALOGUE, plain)
-    const remedy = REMEDIES['key-type-checks']
+    const remedy = remedyNamed('key-type-checks')
     expect(text).toContain(remedy.title)
     expect(text).toContain('algorithm confusion')
     expect(text).toContain(remedy.snippets.jose.code!.split('\n')[0]!)

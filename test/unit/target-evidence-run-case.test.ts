@@ -1,92 +1,30 @@
-import http from 'node:http'
-import type net from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ProfileContext } from '../../harness/core/context.ts'
-import { defineCase, type ProbingCase } from '../../harness/core/case.ts'
-import { accepted, rejected } from '../../suites/catalogue/expect.ts'
+import { describe, expect, test } from 'vitest'
+import { defineCase } from '../../harness/core/case.ts'
+import { accepted } from '../../suites/catalogue/expect.ts'
 import { sendTimed } from '../../suites/support/lifecycle.ts'
 import { runCase } from '../../suites/support/run-case.ts'
-import { principal } from './support.ts'
+import { loopbackTarget, probing } from './loopback-target.ts'
 
 /**
  * What a case reports when the target does not answer, or refuses the valid token: evidence of
  * the request that broke (never of the one before it) and a replay, against a real loopback
- * server whose answer depends on the token: `hang` never answers, `refuse-<status>` refuses,
- * anything else is a 200.
+ * server whose answer depends on the token (loopback-target.ts).
  */
 const TIMEOUT_MS = 300
-const sockets = new Set<net.Socket>()
-const seen: string[] = []
-const server = http.createServer((req, res) => {
-  const token = /^Bearer (\S+)/.exec(req.headers.authorization ?? '')?.[1] ?? ''
-  seen.push(token)
-  if (token.startsWith('hang')) return
-  const refused = /^refuse-(\d+)$/.exec(token)
-  if (refused) {
-    res.writeHead(Number(refused[1]), { 'content-type': 'text/plain', 'www-authenticate': 'Bearer error="invalid_token"' })
-    res.end('audience mismatch\n\x1b[31mred\x1b[0m')
-    return
-  }
-  res.end(JSON.stringify({ user: { id: 'id-a' } }))
-})
-server.on('connection', (socket) => void sockets.add(socket.on('error', () => {})))
-let baseURL: string
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  baseURL = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
-})
-
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy()
-  await new Promise((resolve) => server.close(resolve))
-})
-
-/** A profile context on the loopback server; user A's token is `aToken`. */
-function context(options: { aToken?: string; baseline?: ProfileContext['baseline']; lifecycle?: boolean } = {}): ProfileContext {
-  const a = { ...principal('a', 'id-a'), token: options.aToken ?? 'fine-a' }
-  const self: ProfileContext = {
-    profile: 'EdDSA',
-    issuer: {
-      baseURL: 'http://127.0.0.1:9',
-      jwksURL: 'http://127.0.0.1:9/api/auth/jwks',
-      issuer: 'http://127.0.0.1:9',
-      audience: 'http://127.0.0.1:9',
-      // Nothing listens: a scenario's clean-up call to the control plugin fails quietly.
-      controlURL: 'http://127.0.0.1:9/control',
-      tokenURL: 'http://127.0.0.1:9/api/auth/token',
-      pagesURL: 'http://127.0.0.1:9/pages',
-      controlKey: 'control-key',
-      secret: { bytes: 32, published: false, bitsPerChar: 5, problems: [] },
-    },
-    target: { baseURL, me: { method: 'GET', path: '/api/me' }, cors: { allowedOrigins: [], configured: false, browserCalls: false } },
-    users: { a, b: { ...principal('b', 'id-b'), token: 'fine-b' } },
-    baseline: options.baseline ?? { ok: true },
-  }
-  return options.lifecycle ? { ...self, lifecycle: { ...self } } : self
-}
-
-const RUN = {
-  requestTimeoutMs: TIMEOUT_MS,
-  attacker: { baseURL: 'http://127.0.0.1:9', logKey: 'log-key' },
-  keys: { windowSeconds: 1, stormTokens: 1, stormSeconds: 1, stormBudget: 1 },
-  publishedSecrets: [],
-}
-
-const probing = (id: string, probe: ProbingCase['probe'], extra: Partial<ProbingCase> = {}) =>
-  defineCase({ id, title: id, severity: 'high', refs: ['RFC7519-7.2'], fix: 'the catalogue fix', probe, expect: rejected(), ...extra })
+const target = loopbackTarget(TIMEOUT_MS)
+const { context, seen, run: RUN } = target
 
 describe('a request that times out', () => {
   test('its case is an error whose evidence and replay carry the full request', async () => {
     const result = await runCase(probing('claims/hangs', () => ({ token: 'hang-1' })), context(), RUN)
     expect(result.verdict).toBe('error')
-    expect(result.reason).toBe(`GET ${baseURL}/api/me: no answer within ${TIMEOUT_MS} ms`)
+    expect(result.reason).toBe(`GET ${target.baseURL}/api/me: no answer within ${TIMEOUT_MS} ms`)
     expect(result.evidence).toMatchObject({
-      request: { method: 'GET', url: `${baseURL}/api/me`, headers: { Authorization: 'Bearer hang-1' } },
+      request: { method: 'GET', url: `${target.baseURL}/api/me`, headers: { Authorization: 'Bearer hang-1' } },
       status: 0,
       dropped: `timed out after ${TIMEOUT_MS} ms without an answer`,
     })
-    expect(result.curl).toBe(`curl -sS -i '${baseURL}/api/me' -H 'Authorization: Bearer hang-1'`)
+    expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me' -H 'Authorization: Bearer hang-1'`)
   })
 
   test('in a case of several requests, the evidence is of the request that hung, not the one before', async () => {
@@ -103,6 +41,8 @@ describe('a request that times out', () => {
       severity: 'high',
       refs: [],
       fix: '',
+      remedy: 'a-remedy',
+      kind: 'interaction',
       interact: async (kit) => {
         await kit.request('A reads', { method: 'GET', path: '/api/me', authorization: 'Bearer fine-1' })
         await kit.request('B reads', { method: 'GET', path: '/api/me?x=1', authorization: 'Bearer hang-3' })
@@ -112,10 +52,10 @@ describe('a request that times out', () => {
     const result = await runCase(spec, context(), RUN)
     expect(result.verdict).toBe('error')
     expect(result.steps?.map((step) => [step.label, step.request.url, step.status])).toEqual([
-      ['A reads', `${baseURL}/api/me`, 200],
-      ['B reads', `${baseURL}/api/me?x=1`, 0],
+      ['A reads', `${target.baseURL}/api/me`, 200],
+      ['B reads', `${target.baseURL}/api/me?x=1`, 0],
     ])
-    expect(result.curl).toBe(`curl -sS -i '${baseURL}/api/me?x=1' -H 'Authorization: Bearer hang-3'`)
+    expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me?x=1' -H 'Authorization: Bearer hang-3'`)
   })
 
   test("in a scenario that takes the hang as its answer (sendTimed), the evidence still has the request", async () => {
@@ -125,6 +65,8 @@ describe('a request that times out', () => {
       severity: 'high',
       refs: [],
       fix: '',
+      remedy: 'a-remedy',
+      kind: 'scenario',
       scenario: async (kit) => {
         const exchange = await sendTimed(kit, { token: 'hang-4' })
         return { verdict: 'warn', reason: `got ${exchange.status}`, exchange }
@@ -132,9 +74,9 @@ describe('a request that times out', () => {
     })
     const result = await runCase(spec, context({ lifecycle: true }), RUN)
     expect(result).toMatchObject({ verdict: 'warn', reason: 'got 0' })
-    expect(result.evidence).toMatchObject({ request: { url: `${baseURL}/api/me`, headers: { Authorization: 'Bearer hang-4' } }, status: 0 })
+    expect(result.evidence).toMatchObject({ request: { url: `${target.baseURL}/api/me`, headers: { Authorization: 'Bearer hang-4' } }, status: 0 })
     expect(result.evidence?.dropped).toMatch(/timed out after \d+ ms/)
-    expect(result.curl).toBe(`curl -sS -i '${baseURL}/api/me' -H 'Authorization: Bearer hang-4'`)
+    expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me' -H 'Authorization: Bearer hang-4'`)
   })
 })
 
@@ -176,6 +118,6 @@ describe('a target that refuses the valid token', () => {
     expect(result.reason).toBe(
       `the target did not answer a valid EdDSA token: GET /api/me (token in the Authorization header): timed out after ${TIMEOUT_MS} ms without an answer — does its verifier wait on JWKS_URL?`,
     )
-    expect(result.curl).toBe(`curl -sS -i '${baseURL}/api/me' -H 'Authorization: Bearer hang-5'`)
+    expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me' -H 'Authorization: Bearer hang-5'`)
   })
 })
