@@ -31,6 +31,4 @@ for (let i = 0; i < runs; i++) {
   console.log(`run ${i + 1}: exit ${r.code}, ${(r.ms / 1000).toFixed(2)} s, RSS authconform ${r.peakSelfMiB.toFixed(0)} MiB, tree ${r.peakTreeMiB.toFixed(0)} MiB, CPU ${r.cpuSeconds.toFixed(1)} s`)
 }
 const of = (key) => median(results.map((r) => r[key]))
-console.log(
-  `median of ${runs}: ${(of('ms') / 1000).toFixed(2)} s wall; peak RSS authconform ${of('peakSelfMiB').toFixed(0)} MiB, whole tree ${of('peakTreeMiB').toFixed(0)} MiB; CPU ${of('cpuSeconds').toFixed(1)} s`,
-)
+console.log(`median of ${runs}: ${(of('ms') / 1000).toFixed(2)} s wall; peak RSS authconform ${of('peakSelfMiB').toFixed(0)} MiB, whole tree ${of('peakTreeMiB').toFixed(0)} MiB; CPU ${of('cpuSeconds').toFixed(1)} s`)

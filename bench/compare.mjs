@@ -55,10 +55,7 @@ try {
   }
   for (const [i, side] of sides.entries()) {
     const runs = results[i]
-    console.log(
-      `${side.name}: median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} s wall, CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(1)} s ` +
-        `(wall ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(' ')})`,
-    )
+    console.log(`${side.name}: median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} s wall, CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(1)} s ` + `(wall ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(' ')})`)
   }
 } finally {
   execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: repo })

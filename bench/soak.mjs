@@ -84,7 +84,13 @@ function measure() {
     pgDirs: temp.filter((name) => name.startsWith('authconform-pg-')),
     oursListening: ours.flatMap(socketInodes).filter((inode) => listening.has(inode)).length,
     // Compiled configs are imported and deleted at once: none may pile up in the cache.
-    cachedConfigs: (() => { try { return readdirSync(path.join(process.env.AUTHCONFORM_CACHE_DIR || path.join(repo, 'node_modules/.cache/authconform'), 'configs')).length } catch { return 0 } })(),
+    cachedConfigs: (() => {
+      try {
+        return readdirSync(path.join(process.env.AUTHCONFORM_CACHE_DIR || path.join(repo, 'node_modules/.cache/authconform'), 'configs')).length
+      } catch {
+        return 0
+      }
+    })(),
     machineListening: listening.size,
   }
 }
@@ -102,7 +108,19 @@ function once() {
 
 const columns = ['run', 'exit', 'secs', 'procs ours', 'procs machine', 'fds machine', 'tmp dirs', 'pg dirs', 'cached configs', 'listen ours', 'listen 127.0.0.1 machine']
 const row = (cells) => console.log(cells.map((cell, i) => String(cell).padStart(Math.max(columns[i].length, 4))).join('  '))
-const cells = (label, m, run) => [label, run?.code ?? '-', run ? (run.ms / 1000).toFixed(1) : '-', m.oursProcesses.length, m.machineProcesses, m.machineFds, m.tempDirs.length, m.pgDirs.length, m.cachedConfigs, m.oursListening, m.machineListening]
+const cells = (label, m, run) => [
+  label,
+  run?.code ?? '-',
+  run ? (run.ms / 1000).toFixed(1) : '-',
+  m.oursProcesses.length,
+  m.machineProcesses,
+  m.machineFds,
+  m.tempDirs.length,
+  m.pgDirs.length,
+  m.cachedConfigs,
+  m.oursListening,
+  m.machineListening,
+]
 
 console.log(`soak: ${runs} × node ${path.relative(repo, args[0])} ${args.slice(1).join(' ')}  (TMPDIR ${tmpdir})`)
 row(columns)

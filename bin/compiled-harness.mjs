@@ -17,7 +17,12 @@ const CACHE = path.join(process.env.AUTHCONFORM_CACHE_DIR || path.join(ROOT, 'no
 
 function digest(files) {
   const hash = createHash('sha256')
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0')
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(ROOT, file)))
+      .update('\0')
   return hash.digest('hex')
 }
 
@@ -57,24 +62,30 @@ export function harnessBuildOptions(overrides) {
 async function build() {
   const { build, stop } = await import('esbuild')
   // stop(): esbuild's service child would otherwise outlive the run in its process group.
-  const result = await build(harnessBuildOptions({
-    // Only our TypeScript is compiled. Dependencies stay imports, resolved here and now by
-    // Node's own resolver, so the build finds them from wherever the cache dir is.
-    plugins: [{
-      name: 'dependencies-in-place',
-      setup(build) {
-        build.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) => ({
-          path: isBuiltin(specifier) ? specifier : import.meta.resolve(specifier),
-          external: true,
-        }))
-      },
-    }],
-    // The harness finds its package (suites, fixtures, the runner's files) from import.meta.url.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(ROOT, 'harness/paths.ts')).href) },
-    outdir: 'out',
-    write: false,
-  })).finally(() => stop())
-  const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules')).sort()
+  const result = await build(
+    harnessBuildOptions({
+      // Only our TypeScript is compiled. Dependencies stay imports, resolved here and now by
+      // Node's own resolver, so the build finds them from wherever the cache dir is.
+      plugins: [
+        {
+          name: 'dependencies-in-place',
+          setup(build) {
+            build.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) => ({
+              path: isBuiltin(specifier) ? specifier : import.meta.resolve(specifier),
+              external: true,
+            }))
+          },
+        },
+      ],
+      // The harness finds its package (suites, fixtures, the runner's files) from import.meta.url.
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(ROOT, 'harness/paths.ts')).href) },
+      outdir: 'out',
+      write: false,
+    }),
+  ).finally(() => stop())
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((file) => !file.includes('node_modules'))
+    .sort()
   // Each build gets a directory of its own, and the manifest is renamed into place last:
   // a concurrent run sees the previous build or this one, never half of one.
   const output = `build-${Date.now().toString(36)}-${process.pid}`

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { CATALOGUE } from '../suites/catalogue/index.ts'
 import { loadConfig, type ConfigOverrides } from './config/load.ts'
+import type { ResultDocument } from './report/document.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { AuthconformError, EXIT } from './core/errors.ts'
 import { renderGithubAnnotations } from './report/github.ts'
@@ -77,7 +78,11 @@ function listExamples(): string[] {
   return readdirSync(dir).filter((name) => existsSync(path.join(dir, name, 'authconform.config.ts')))
 }
 
-const list = (values: string[] | undefined) => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+const list = (values: string[] | undefined) =>
+  values
+    ?.flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
 
 async function runCommand(args: string[]): Promise<number> {
   if (wantsHelp(args)) return printUsage(RUN_USAGE)
@@ -142,7 +147,7 @@ async function runCommand(args: string[]): Promise<number> {
   })
   // vitest and Better Auth load only when a run really starts: errors and `list` stay instant.
   const [{ runConformance }, { CATALOGUE }] = await Promise.all([import('./run.ts'), import('../suites/catalogue/index.ts')])
-  let document
+  let document: ResultDocument
   try {
     document = await runConformance(config, CATALOGUE, {
       runtime: (_kind, reason) => detail !== 'quiet' && process.stderr.write(`runtime: ${reason}\n`),
@@ -165,8 +170,7 @@ async function runCommand(args: string[]): Promise<number> {
     if (summaryFile && !/^(false|0|no|off)$/i.test(process.env.AUTHCONFORM_GITHUB_SUMMARY ?? '')) {
       const [{ appendFile }, { renderGithubSummary }] = await Promise.all([import('node:fs/promises'), import('./report/github.ts')])
       // The verdicts and the exit code matter more than the summary page: never crash for it.
-      await appendFile(summaryFile, renderGithubSummary(document)).catch((error: NodeJS.ErrnoException) =>
-        process.stderr.write(`authconform: could not write the job summary to ${summaryFile}: ${error.code ?? error.message}\n`))
+      await appendFile(summaryFile, renderGithubSummary(document)).catch((error: NodeJS.ErrnoException) => process.stderr.write(`authconform: could not write the job summary to ${summaryFile}: ${error.code ?? error.message}\n`))
     }
   }
   if (values.timings) process.stderr.write(renderTimings(document))

@@ -3,7 +3,10 @@
  * stderr, the convention testcontainers-node and most Node tools share.
  */
 function enabledFor(namespace: string): boolean {
-  const patterns = (process.env.DEBUG ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+  const patterns = (process.env.DEBUG ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
   return patterns.some((pattern) => {
     if (pattern === '*') return true
     const regex = new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$')

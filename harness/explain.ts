@@ -66,7 +66,10 @@ function snippetLines(source: SnippetSource, snippet: Snippet, style: Style): st
 export function explainCase(id: string, catalogue: Catalogue, style: Style = { color: colorWanted(process.stdout) }): string {
   const c = findCase(catalogue, id)
   if (!c) {
-    const near = closest(id, catalogue.cases.map((known) => known.id))
+    const near = closest(
+      id,
+      catalogue.cases.map((known) => known.id),
+    )
     throw new AuthconformError('ERR_UNKNOWN_CASE', `unknown case id "${id}"${near.length ? `: did you mean ${near.join(', ')}?` : ''} (authconform list shows all)`)
   }
   const remedy = catalogue.remedy(c.remedy)

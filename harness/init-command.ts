@@ -145,7 +145,10 @@ const q = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")
 const literal = (value: unknown): string => {
   if (typeof value === 'string') return q(value)
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`
-  if (value && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : q(k)}: ${literal(v)}`).join(', ')} }`
+  if (value && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : q(k)}: ${literal(v)}`)
+      .join(', ')} }`
   return String(value)
 }
 
@@ -173,7 +176,7 @@ export function renderConfig(options: { targetUrl?: string; command?: string; pr
           '      // a per-user resource: enables the ownership (BOLA / IDOR) suite',
           '      resource: {',
           `        create: ${q(r.create)}, body: ${literal(r.body)}, id: ${q(r.id)},`,
-          `        list: ${q(r.list)},${r.items ? ` items: ${q(r.items)},` : ' // items: \'data\', // if the array is wrapped'}`,
+          `        list: ${q(r.list)},${r.items ? ` items: ${q(r.items)},` : " // items: 'data', // if the array is wrapped"}`,
           `        read: ${q(r.read)},`,
           ...(r.update ? [`        update: ${q(r.update)}, updateBody: ${literal(r.updateBody ?? {})},`] : []),
           ...(r.remove ? [`        remove: ${q(r.remove)},`] : []),
@@ -234,7 +237,7 @@ export async function initCommand(args: string[], out: NodeJS.WritableStream = p
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY)
   let targetUrl = values['target-url']
   if (!targetUrl && !values.command && interactive) targetUrl = await ask('URL of your running backend (to read its OpenAPI document)', 'http://127.0.0.1:8000')
-  let profile = values.profile ?? (interactive ? await ask(`signing profile your backend verifies (${PROFILES.join(', ')})`, 'EdDSA') : 'EdDSA')
+  const profile = values.profile ?? (interactive ? await ask(`signing profile your backend verifies (${PROFILES.join(', ')})`, 'EdDSA') : 'EdDSA')
   if (!PROFILES.includes(profile as never)) throw new AuthconformError('ERR_USAGE', `--profile must be one of ${PROFILES.join(', ')}, got "${profile}"`)
   const port = values['issuer-port']
   if (port !== undefined && !/^\d+$/.test(port)) throw new AuthconformError('ERR_USAGE', `--issuer-port must be a number, got "${port}"`)

@@ -16,7 +16,6 @@ export const ISSUER_USAGE = `Usage: authconform issuer [--profile ${PROFILES.joi
 Runs the reference Better Auth issuer alone on 127.0.0.1:<port>, signs up two demo users and
 prints the env your backend needs plus a token per user; Ctrl-C stops it (exit 0).`
 
-
 /**
  * `authconform issuer`: the reference issuer for local development against a backend the
  * developer starts by hand. Everything started stops on Ctrl-C (or SIGTERM).
@@ -61,10 +60,7 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
     const postgres = cleanup.use('postgres', await startPostgres({ runtime, databaseUrl: values['database-url'] }))
     process.stderr.write(`runtime: ${postgres.reason}\n`)
     const databaseUrl = await postgres.createDatabase(`authconform_issuer_${randomBytes(4).toString('hex')}`)
-    const issuer = cleanup.use(
-      'issuer',
-      await startIssuer({ profile, databaseUrl, port: Number(values.port), expiresIn: values['expires-in'], audience: values.audience, issuer: values.issuer }),
-    )
+    const issuer = cleanup.use('issuer', await startIssuer({ profile, databaseUrl, port: Number(values.port), expiresIn: values['expires-in'], audience: values.audience, issuer: values.issuer }))
     const users = await signUpPrincipals(issuer, 'demo')
     const lines = [
       `authconform issuer (${profile}) at ${issuer.baseURL} — Ctrl-C stops it`,
@@ -78,10 +74,7 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
       `BETTER_AUTH_SECRET=${issuer.secret}`,
       '',
       `# demo users and their tokens (valid ${values['expires-in']})`,
-      ...[users.a, users.b].flatMap((user) => [
-        `# user ${user.label.toUpperCase()}: ${user.email} / ${user.password} (id ${user.id})`,
-        `TOKEN_${user.label.toUpperCase()}=${user.token}`,
-      ]),
+      ...[users.a, users.b].flatMap((user) => [`# user ${user.label.toUpperCase()}: ${user.email} / ${user.password} (id ${user.id})`, `TOKEN_${user.label.toUpperCase()}=${user.token}`]),
       '',
       '# a fresh token for user A whenever the old one expires',
       `curl -s ${shellQuote(issuer.tokenURL)} -H ${shellQuote(`cookie: ${users.a.sessionCookie ?? ''}`)}`,

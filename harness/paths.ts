@@ -11,8 +11,8 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
  * (a checkout's own), where tools keep their caches; AUTHCONFORM_CACHE_DIR moves it off a
  * read-only install.
  */
-export const CACHE_DIR = process.env.AUTHCONFORM_CACHE_DIR
-  || (path.basename(path.dirname(PACKAGE_ROOT)) === 'node_modules' ? path.join(path.dirname(PACKAGE_ROOT), '.cache/authconform') : path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform'))
+export const CACHE_DIR =
+  process.env.AUTHCONFORM_CACHE_DIR || (path.basename(path.dirname(PACKAGE_ROOT)) === 'node_modules' ? path.join(path.dirname(PACKAGE_ROOT), '.cache/authconform') : path.join(PACKAGE_ROOT, 'node_modules/.cache/authconform'))
 
 /** `CACHE_DIR/name`, created if need be; undefined when it cannot be written (runs go on without). */
 export function cacheSubdir(name: string): string | undefined {

@@ -166,7 +166,11 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
 /** The result document from what the collector has so far (all of it, or up to an interrupt). */
 function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: ResultDocument['interrupted']): ResultDocument {
   const profiles = selectedProfiles(config)
-  const sorted = sortResults(collector.results, catalogue.cases.map((c) => c.id), profiles)
+  const sorted = sortResults(
+    collector.results,
+    catalogue.cases.map((c) => c.id),
+    profiles,
+  )
   const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
   const runErrors = interrupted ? [...collector.runErrors, `interrupted by ${interrupted}: ${results.length} results before the run was stopped`] : collector.runErrors
   const browser = run.environment?.context.browser
@@ -180,9 +184,7 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
       ...(config.target.url ? { url: config.target.url } : config.target.image ? { image: config.target.image } : { command: config.target.command }),
       ...(config.configPath && { config: path.relative(process.cwd(), config.configPath) }),
     },
-    runtime: run.environment
-      ? { postgres: run.environment.runtime.kind, reason: run.environment.runtime.reason }
-      : { postgres: 'none', reason: 'the run was stopped before its environment was up' },
+    runtime: run.environment ? { postgres: run.environment.runtime.kind, reason: run.environment.runtime.reason } : { postgres: 'none', reason: 'the run was stopped before its environment was up' },
     ...(browser && { browser: { ...browser.chromium, ...(browser.error && { error: browser.error }) } }),
     profiles,
     failOn: config.failOn,
@@ -214,7 +216,7 @@ function environmentFailure(document: ResultDocument, error: unknown): ResultDoc
 /** A name for the target that stays the same from run to run (the SARIF automation id). */
 function targetName(config: ResolvedConfig): string {
   if (config.target.url) return new URL(config.target.url).host
-  return path.basename(config.configPath ? path.dirname(config.configPath) : config.target.cwd ?? process.cwd())
+  return path.basename(config.configPath ? path.dirname(config.configPath) : (config.target.cwd ?? process.cwd()))
 }
 
 async function writeReports(document: ResultDocument, config: ResolvedConfig): Promise<void> {

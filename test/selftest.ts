@@ -29,8 +29,17 @@ for (const [index, manifest] of manifests.entries()) {
     if (!ok) mismatches++
     const list = (ids: string[]) => ids.join(' ') || '0'
     rows.push([
-      manifest.name, manifest.kind, row.profile, `${row.failed.length}/${row.expected.length}`,
-      list(row.missing), list(row.unexpected), list(row.errored), String(row.warned.length), list(row.warnsMissing), list(row.warnsUnexpected), ok ? 'yes' : 'NO',
+      manifest.name,
+      manifest.kind,
+      row.profile,
+      `${row.failed.length}/${row.expected.length}`,
+      list(row.missing),
+      list(row.unexpected),
+      list(row.errored),
+      String(row.warned.length),
+      list(row.warnsMissing),
+      list(row.warnsUnexpected),
+      ok ? 'yes' : 'NO',
     ])
   }
 }

@@ -53,12 +53,14 @@ export async function importCompiledConfig(file: string, index: string): Promise
         },
       },
     ],
-  }).catch((error: { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }) => {
-    const first = error.errors?.[0]
-    if (!first) throw error
-    const where = first.location ? `${path.basename(first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : ''
-    throw new Error(`${where}${first.text}`)
-  }).finally(() => stop())
+  })
+    .catch((error: { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }) => {
+      const first = error.errors?.[0]
+      if (!first) throw error
+      const where = first.location ? `${path.basename(first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : ''
+      throw new Error(`${where}${first.text}`)
+    })
+    .finally(() => stop())
   // Imported once and deleted: the module stays in memory, the cache dir stays empty.
   const out = path.join(dir, `${randomBytes(12).toString('hex')}.mjs`)
   await writeFile(out, result.outputFiles[0]!.text)

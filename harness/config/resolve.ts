@@ -92,10 +92,7 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     throw new AuthconformError('ERR_CONFIG_INVALID', `profile ${unsupported.join(', ')} is not in target.profiles (${resolved.target.profiles.join(', ')}): add it there or pick from those`)
   }
   if (resolved.target.url && (selectedProfiles(resolved).length > 1 || resolved.issuer.port === 0)) {
-    throw new AuthconformError(
-      'ERR_CONFIG_INVALID',
-      'a running target (target.url) reads JWKS_URL once, so it needs a fixed --issuer-port and one --profile per run (or give target.command and authconform starts it per profile)',
-    )
+    throw new AuthconformError('ERR_CONFIG_INVALID', 'a running target (target.url) reads JWKS_URL once, so it needs a fixed --issuer-port and one --profile per run (or give target.command and authconform starts it per profile)')
   }
   return resolved
 }

@@ -43,9 +43,7 @@ export const targetSchema = z
      * `{ enabled: false }`) for a backend no browser calls (server to server, or behind a
      * Next.js route handler): the cors and flow suites then skip with that reason.
      */
-    cors: z
-      .union([z.literal(false), z.strictObject({ enabled: z.boolean().default(true), allowedOrigins: z.array(origin).min(1).optional() })])
-      .optional(),
+    cors: z.union([z.literal(false), z.strictObject({ enabled: z.boolean().default(true), allowedOrigins: z.array(origin).min(1).optional() })]).optional(),
   })
   .refine((t) => !(t.cors && t.cors.enabled === false && t.cors.allowedOrigins), {
     message: 'target.cors.enabled is false (no browser calls this backend) but target.cors.allowedOrigins lists browser origins: remove one of the two keys',
@@ -78,7 +76,10 @@ export const configSchema = z.strictObject({
   issuer: z
     .strictObject({
       port: z.number().int().min(0).max(65535).default(0),
-      expiresIn: z.string().regex(/^\d+\s*[smhd]$/, 'must be a duration like "15m"').default('15m'),
+      expiresIn: z
+        .string()
+        .regex(/^\d+\s*[smhd]$/, 'must be a duration like "15m"')
+        .default('15m'),
       /** BETTER_AUTH_SECRET shared with the target (HS256); default a fresh random one per run. */
       secret: z.string().min(1).optional(),
       /** Better Auth's own lazy rotation (jwks.rotationInterval / gracePeriod), in seconds; default off. */
@@ -91,7 +92,10 @@ export const configSchema = z.strictObject({
   only: z.array(z.string()).default([]),
   skip: z.array(z.string()).default([]),
   runtime: z.enum(RUNTIMES).default('auto'),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   failOn: z.enum(SEVERITIES).default('low'),
   /** Key lifecycle (keys suite): how long caches may take, and the refetch storm's shape. */
   keys: z
@@ -105,9 +109,7 @@ export const configSchema = z.strictObject({
   requestTimeoutMs: z.number().int().positive().default(5_000),
   /** Known failures: a JSON file (relative to the config) or the entries themselves. */
   expectedFailures: z.union([z.string().min(1), z.array(expectedFailureSchema)]).optional(),
-  reports: z
-    .strictObject({ json: z.string().optional(), junit: z.string().optional(), html: z.string().optional(), sarif: z.string().optional() })
-    .default({}),
+  reports: z.strictObject({ json: z.string().optional(), junit: z.string().optional(), html: z.string().optional(), sarif: z.string().optional() }).default({}),
 })
 
 export type UserConfig = z.input<typeof configSchema>

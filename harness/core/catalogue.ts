@@ -53,10 +53,5 @@ export function validateSelection(catalogue: Catalogue, selection: Selection): v
 /** `only`/`skip` take case ids or whole suite names. */
 export function selectCases(cases: readonly Case[], selection: Selection): Case[] {
   const matches = (c: Case, names: string[]) => names.includes(c.id) || names.includes(c.suite)
-  return cases.filter(
-    (c) =>
-      (selection.suites.includes('all') || selection.suites.includes(c.suite)) &&
-      (selection.only.length === 0 || matches(c, selection.only)) &&
-      !matches(c, selection.skip),
-  )
+  return cases.filter((c) => (selection.suites.includes('all') || selection.suites.includes(c.suite)) && (selection.only.length === 0 || matches(c, selection.only)) && !matches(c, selection.skip))
 }

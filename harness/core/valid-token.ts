@@ -83,7 +83,6 @@ function headOf(text: string): string {
   return new TextDecoder().decode(Buffer.from(text).subarray(0, BODY_HEAD_BYTES), { stream: true })
 }
 
-
 /** As evidence shows credentials: the start (alg and kid are in it), then the length. */
 function redacted(value: string): string {
   return value.length > 80 ? `${value.slice(0, 60)}…(${value.length} chars)` : value

@@ -96,7 +96,12 @@ const builds = new Map<string, Promise<string>>()
 export function ensureImage(options: { repository: string; dockerfile: string; context: string[]; buildArgs?: Record<string, string> }): Promise<string> {
   const files = contextFiles(options.context)
   const hash = createHash('sha256')
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(PACKAGE_ROOT, file))).update('\0')
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(PACKAGE_ROOT, file)))
+      .update('\0')
   hash.update(JSON.stringify(options.buildArgs ?? {}))
   const tag = `${options.repository}:${hash.digest('hex').slice(0, 16)}`
   if (!builds.has(tag)) builds.set(tag, build(tag, files, options))

@@ -76,9 +76,7 @@ async function issuerKey(ctx: EndpointContext, options: ControlOptions, known: K
   if (known.decrypted.has(id)) return known.decrypted.get(id)
   const row = await ctx.context.adapter.findOne<{ privateKey: string; alg?: string }>({ model: 'jwks', where: [{ field: 'id', value: id }] })
   if (!row) throw new APIError('NOT_FOUND', { message: `key ${id} is not in the jwks table` })
-  const privateJwk = options.jwt.jwks?.disablePrivateKeyEncryption
-    ? row.privateKey
-    : await symmetricDecrypt({ key: ctx.context.secretConfig as never, data: JSON.parse(row.privateKey) })
+  const privateJwk = options.jwt.jwks?.disablePrivateKeyEncryption ? row.privateKey : await symmetricDecrypt({ key: ctx.context.secretConfig as never, data: JSON.parse(row.privateKey) })
   const key = { alg: row.alg ?? resolved.alg, kid: id, privateJwk: JSON.parse(privateJwk) as JsonWebKey }
   known.decrypted.set(id, key)
   return key
@@ -153,16 +151,12 @@ export function conformanceControl(options: ControlOptions) {
         return ctx.json({ kid: key.id })
       }),
       /** Unpublishes a key: it leaves the JWKS and can no longer sign. */
-      conformanceRemove: createAuthEndpoint(
-        `${CONTROL_PATH}${CONTROL_ENDPOINTS.remove}`,
-        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) },
-        async (ctx) => {
-          await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
-          known.decrypted.delete(ctx.body.kid)
-          forgetCurrent()
-          return ctx.json({ removed: ctx.body.kid })
-        },
-      ),
+      conformanceRemove: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.remove}`, { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) }, async (ctx) => {
+        await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
+        known.decrypted.delete(ctx.body.kid)
+        forgetCurrent()
+        return ctx.json({ removed: ctx.body.kid })
+      }),
       /** JWKS requests so far, and since a given time (ms since the epoch). */
       conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksRequests}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const since = Number(ctx.query?.since ?? 0)
@@ -172,16 +166,12 @@ export function conformanceControl(options: ControlOptions) {
        * Deletes a user and their sessions the way an admin (or the user) would; tokens already
        * issued stay signed and unexpired, which is what the deleted-user case measures.
        */
-      conformanceDeleteUser: createAuthEndpoint(
-        `${CONTROL_PATH}${CONTROL_ENDPOINTS.deleteUser}`,
-        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ userId: z.string().min(1) }) },
-        async (ctx) => {
-          // Better Auth's own deletion: sessions, accounts, then the user row.
-          const internal = (ctx as unknown as { context: { internalAdapter: { deleteUser(id: string): Promise<void> } } }).context.internalAdapter
-          await internal.deleteUser(ctx.body.userId)
-          return ctx.json({ deleted: ctx.body.userId })
-        },
-      ),
+      conformanceDeleteUser: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.deleteUser}`, { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ userId: z.string().min(1) }) }, async (ctx) => {
+        // Better Auth's own deletion: sessions, accounts, then the user row.
+        const internal = (ctx as unknown as { context: { internalAdapter: { deleteUser(id: string): Promise<void> } } }).context.internalAdapter
+        await internal.deleteUser(ctx.body.userId)
+        return ctx.json({ deleted: ctx.body.userId })
+      }),
       conformanceJwksFault: createAuthEndpoint(
         `${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksFault}`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },

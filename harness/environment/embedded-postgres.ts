@@ -45,7 +45,13 @@ export async function startEmbeddedServer(): Promise<EmbeddedServer> {
   try {
     const template = await clusterTemplate().catch((error) => void debug('no cluster template:', errorMessage(error)))
     // Without the postgres user (a cache brought from another machine) initialise() must make it.
-    const copied = template && hasServerUser() && (await run('cp', ['-a', template.dataDir, data]).then(() => true, (error) => void debug('template copy failed:', errorMessage(error))))
+    const copied =
+      template &&
+      hasServerUser() &&
+      (await run('cp', ['-a', template.dataDir, data]).then(
+        () => true,
+        (error) => void debug('template copy failed:', errorMessage(error)),
+      ))
     if (!copied) await initialise(data, password)
     server = await startServer(data, port, log)
     if (copied) await runAdmin(`postgres://postgres:${template.password}@127.0.0.1:${port}/postgres`, `ALTER ROLE postgres PASSWORD '${password}'`)
@@ -104,7 +110,10 @@ function binariesPackage(): { dir: string; version: string } {
   try {
     main = createRequire(path.join(PACKAGE_ROOT, 'package.json')).resolve(name)
   } catch {
-    throw new AuthconformError('ERR_DEPENDENCY_MISSING', `embedded PostgreSQL needs ${name}, which is not installed (no binaries for ${process.platform}-${process.arch}, or optional dependencies omitted): reinstall authconform without --omit=optional, or use --database-url postgres://… or --runtime docker`)
+    throw new AuthconformError(
+      'ERR_DEPENDENCY_MISSING',
+      `embedded PostgreSQL needs ${name}, which is not installed (no binaries for ${process.platform}-${process.arch}, or optional dependencies omitted): reinstall authconform without --omit=optional, or use --database-url postgres://… or --runtime docker`,
+    )
   }
   let dir = path.dirname(main)
   while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir)
@@ -202,7 +211,9 @@ async function serverKit(native: string, version: string): Promise<string> {
 /** Postgres refuses to run as root: then it runs as the `postgres` user, which initialise() makes. */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined
-  const entry = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('postgres:'))
+  const entry = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('postgres:'))
   if (!entry) throw new Error('no postgres system user to run the server as')
   const [, , uid, gid] = entry.split(':')
   return { uid: Number(uid), gid: Number(gid) }

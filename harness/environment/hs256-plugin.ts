@@ -17,14 +17,7 @@ export function hs256Tokens(options: { secret: string; issuer: string; audience:
     endpoints: {
       hs256Token: createAuthEndpoint(HS256_TOKEN_PATH, { method: 'GET', use: [sessionMiddleware], requireHeaders: true }, async (ctx) => {
         const user = ctx.context.session.user
-        const token = await new SignJWT({ ...user })
-          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime(options.expiresIn)
-          .setIssuer(options.issuer)
-          .setAudience(options.audience)
-          .sign(key)
+        const token = await new SignJWT({ ...user }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user.id).setIssuedAt().setExpirationTime(options.expiresIn).setIssuer(options.issuer).setAudience(options.audience).sign(key)
         return ctx.json({ token })
       }),
     },

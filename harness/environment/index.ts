@@ -47,12 +47,7 @@ async function timed<T>(events: EnvironmentEvents, name: string, work: () => Pro
  * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
  * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
  */
-export async function startEnvironment(
-  config: ResolvedConfig,
-  cleanup: Cleanup,
-  events: EnvironmentEvents = {},
-  options: { lifecycle?: boolean; browser?: boolean } = {},
-): Promise<StartedEnvironment> {
+export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: { lifecycle?: boolean; browser?: boolean } = {}): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
   // Postgres first: its processes (a copy, the server) get going before this thread is busy
@@ -78,8 +73,7 @@ export async function startEnvironment(
     const image = await timed(events, 'issuer image', issuerImage)
     events.runtime?.('docker', `issuer: container ${image} on the host network`)
   }
-  const stack = (profile: Profile, role: StackRole) =>
-    startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime })
+  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
@@ -121,9 +115,7 @@ async function startStack(
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
   // Loaded on first use: Better Auth's modules (or the container client) only when a run needs them.
   const startIssuer = async (options: IssuerOptions) =>
-    issuerRuntime === 'container'
-      ? (await import('./issuer-container.ts')).startIssuerContainer({ ...options, browserPages: Boolean(clientScript) })
-      : (await import('./issuer.ts')).startIssuer(options)
+    issuerRuntime === 'container' ? (await import('./issuer-container.ts')).startIssuerContainer({ ...options, browserPages: Boolean(clientScript) }) : (await import('./issuer.ts')).startIssuer(options)
   const issuer = cleanup.use(
     `issuer ${label}`,
     await timed(events, `issuer ${label}`, () =>

@@ -15,7 +15,10 @@ const EXIT_ENV = 2
 const EXIT_START = 3
 
 const present = z.string().trim().min(1, 'must not be empty')
-const seconds = z.string().regex(/^[1-9]\d*$/, 'must be a whole number of seconds').transform(Number)
+const seconds = z
+  .string()
+  .regex(/^[1-9]\d*$/, 'must be a whole number of seconds')
+  .transform(Number)
 
 const envSchema = z.object({
   AUTHCONFORM_PROFILE: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).default('EdDSA'),
@@ -26,7 +29,10 @@ const envSchema = z.object({
     .transform(Number)
     .refine((port) => port <= 65535, 'must be a port number, 0 for a free one')
     .default(4545),
-  AUTHCONFORM_EXPIRES_IN: z.string().regex(/^\d+\s*[smhd]$/, 'must be a duration like 15m').default('15m'),
+  AUTHCONFORM_EXPIRES_IN: z
+    .string()
+    .regex(/^\d+\s*[smhd]$/, 'must be a duration like 15m')
+    .default('15m'),
   AUTHCONFORM_ISSUER: present.optional(),
   AUTHCONFORM_AUDIENCE: present.optional(),
   // Any non-empty value: the harness may hand a deliberately weak one to test a target.
@@ -35,14 +41,22 @@ const envSchema = z.object({
   AUTHCONFORM_CONTROL_KEY: z.string().min(16, 'must be at least 16 characters: it unlocks signing arbitrary tokens'),
   AUTHCONFORM_TRUSTED_ORIGINS: z
     .string()
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .optional(),
   AUTHCONFORM_BROWSER_PAGES: z
     .enum(['0', '1', 'false', 'true'], { error: 'must be 1 or 0' })
     .transform((flag) => flag === '1' || flag === 'true')
     .default(false),
   AUTHCONFORM_ROTATION_SECONDS: seconds.optional(),
-  AUTHCONFORM_COOKIE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, _ or -').optional(),
+  AUTHCONFORM_COOKIE_PREFIX: z
+    .string()
+    .regex(/^[\w-]+$/, 'must be letters, digits, _ or -')
+    .optional(),
   AUTHCONFORM_GRACE_PERIOD_SECONDS: seconds.optional(),
 })
 

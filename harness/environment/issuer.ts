@@ -65,8 +65,7 @@ export interface StartedIssuer extends IssuerCoordinates, AsyncDisposable {}
  */
 const TEST_USER_PASSWORDS = (() => {
   const cost = { N: 1024, r: 16, p: 1 }
-  const derive = (password: string, salt: string) =>
-    new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, 64, cost, (error, key) => (error ? reject(error) : resolve(key))))
+  const derive = (password: string, salt: string) => new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, 64, cost, (error, key) => (error ? reject(error) : resolve(key))))
   return {
     hash: async (password: string) => {
       const salt = randomBytes(16).toString('hex')
@@ -87,8 +86,7 @@ const TEST_USER_PASSWORDS = (() => {
  * `toNodeHandler` on 127.0.0.1 the way a Next.js app serves `/api/auth/*`.
  */
 /** Better Auth's modules, imported on first use so commands that never start an issuer stay fast. */
-const issuerModules = () =>
-  Promise.all([import('better-auth'), import('better-auth/plugins/jwt'), import('better-auth/node'), import('better-auth/db/migration')])
+const issuerModules = () => Promise.all([import('better-auth'), import('better-auth/plugins/jwt'), import('better-auth/node'), import('better-auth/db/migration')])
 
 /** Loads Better Auth while something else (Postgres) starts. */
 export async function preloadIssuerModules(): Promise<void> {

@@ -5,7 +5,7 @@ import { errorMessage } from '../core/errors.ts'
 import { selfSignedCertificate } from '../core/openssl.ts'
 import { PACKAGE_ROOT } from '../paths.ts'
 import { listen, stopServer } from './ports.ts'
-import { issuerProxyPath, PAGES_PATH } from '../core/protocol/page-channel.ts'
+import { PAGES_PATH } from '../core/protocol/page-channel.ts'
 
 /**
  * The pages the browser suites load. A page's only job is its origin: the cases evaluate
@@ -40,7 +40,11 @@ export function pageHandler(clientScript?: string | Promise<string>) {
     if (!pathname.startsWith(`${PAGES_PATH}/`) || req.method !== 'GET') return false
     const page = pathname.slice(PAGES_PATH.length)
     // The bundle may still be building when the server starts; it is long done when a page asks.
-    if (page === '/client.js' && clientScript) void Promise.resolve(clientScript).then((script) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script), () => res.writeHead(500).end())
+    if (page === '/client.js' && clientScript)
+      void Promise.resolve(clientScript).then(
+        (script) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script),
+        () => res.writeHead(500).end(),
+      )
     else if (page === '/flow' && clientScript) res.writeHead(200, { 'content-type': 'text/html' }).end(FLOW)
     else res.writeHead(200, { 'content-type': 'text/html' }).end(BLANK)
     return true
@@ -55,7 +59,6 @@ export interface PageServers extends AsyncDisposable {
   /** The page servers' certificate is self-signed: Chromium must be told to accept it. */
   usesTls: boolean
 }
-
 
 /**
  * The sign-in flow on a configured frontend origin (localhost:3000) talks to Better Auth on
@@ -82,11 +85,7 @@ const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443'
  * (localhost:3000, app.example.com) is mapped onto one of them by Chromium's resolver rules;
  * a loopback literal (127.0.0.1:3000) needs its own port, if it is free.
  */
-export async function startPageServers(
-  origins: string[],
-  disallowedHost: string,
-  options: { clientScript?: string | Promise<string>; issuerPorts?: ReadonlySet<number> } = {},
-): Promise<PageServers & { disallowedOrigin: string }> {
+export async function startPageServers(origins: string[], disallowedHost: string, options: { clientScript?: string | Promise<string>; issuerPorts?: ReadonlySet<number> } = {}): Promise<PageServers & { disallowedOrigin: string }> {
   const servers: (http.Server | https.Server)[] = []
   const handler = pageHandler(options.clientScript)
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
 import type { Runtime } from '../core/runtimes.ts'
@@ -54,7 +55,7 @@ async function startEmbedded(why: string): Promise<StartedPostgres> {
 async function startContainer(image: string, runtimeDescription: string): Promise<StartedPostgres> {
   if (hostNetworking()) return startHostNetworkContainer(image, runtimeDescription)
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
-  let container
+  let container: StartedPostgreSqlContainer
   try {
     container = await new PostgreSqlContainer(image).withDatabase('postgres').start()
   } catch (error) {

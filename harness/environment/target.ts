@@ -208,10 +208,7 @@ async function waitUntilReady(started: StartedTarget, target: TargetConfig, comm
     last = 'status' in answer ? `HTTP ${answer.status}` : answer.error
     await sleep(100)
   }
-  throw new AuthconformError(
-    'ERR_TARGET_NOT_READY',
-    `target never became ready: GET ${target.ready} did not answer 2xx within ${target.readyTimeoutMs} ms (last: ${last}); check target.ready and that it listens on $PORT`,
-    { details: started.output() },
-  )
+  throw new AuthconformError('ERR_TARGET_NOT_READY', `target never became ready: GET ${target.ready} did not answer 2xx within ${target.readyTimeoutMs} ms (last: ${last}); check target.ready and that it listens on $PORT`, {
+    details: started.output(),
+  })
 }
-

@@ -25,7 +25,12 @@ export function renderCatalogue({ cases, suites, suiteDescriptions }: Catalogue)
   for (const suite of suites) {
     lines.push(`**${suite}**`, '', '| case | severity | what it checks | references |', '|---|---|---|---|')
     for (const c of cases.filter((x) => x.suite === suite)) {
-      const refs = c.refs.map((id) => { const r = reference(id); return `[${r.label}](${r.url})` }).join(', ')
+      const refs = c.refs
+        .map((id) => {
+          const r = reference(id)
+          return `[${r.label}](${r.url})`
+        })
+        .join(', ')
       lines.push(`| \`${c.id}\` | ${c.severity} | ${cell(c.title)} | ${refs} |`)
     }
     lines.push('')

@@ -34,9 +34,16 @@ const MAX_CELL = 300
 
 /** Table-safe text: one line, no raw HTML, Markdown punctuation taken literally, bounded length. */
 function cell(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const line = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   const short = line.length > MAX_CELL ? `${line.slice(0, MAX_CELL)}…` : line
-  return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\\`*_[\]|~]/g, '\\$&')
+  return short
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
 }
 
 const code = (text: string) => (/^[\w./:-]+$/.test(text) ? `\`${text}\`` : cell(text))
@@ -61,11 +68,7 @@ function gateOutcome(document: ResultDocument): string {
   if (document.interrupted) return `⏹️ **Interrupted by ${document.interrupted}** (exit code ${document.exitCode}): the counts cover only the cases that finished.`
   if (document.exitCode === 0) return `✅ **Passed** (exit code 0): no failure at or above ${threshold}${notGating}.`
   if (document.exitCode === 1) {
-    const why = [
-      gating && `${plural(gating, 'failure')} at or above ${threshold}`,
-      errored && `${plural(errored, 'case')} could not be judged`,
-      document.runErrors.length && plural(document.runErrors.length, 'run error'),
-    ].filter(Boolean)
+    const why = [gating && `${plural(gating, 'failure')} at or above ${threshold}`, errored && `${plural(errored, 'case')} could not be judged`, document.runErrors.length && plural(document.runErrors.length, 'run error')].filter(Boolean)
     return `❌ **Failed** (exit code 1)${why.length ? `: ${why.join(', ')}` : ''}${notGating}.`
   }
   return `❌ **Failed** (exit code ${document.exitCode}).`
@@ -84,10 +87,27 @@ export function renderGithubSummary(document: ResultDocument): string {
     // Gating failures first: when the table is cut, what is cut does not fail the job.
     const ordered = [...failures.filter(failsTheJob), ...failures.filter((c) => !failsTheJob(c))]
     const gateCell = (c: CaseResult) => (c.expected ? `no — expected: ${cell(c.expected)}` : failsTheJob(c) ? '**yes**' : `no — below fail-on ${document.failOn}`)
-    out.push('', '### Failures', '', ...table(['Case', 'Profile', 'Severity', 'Fails the job', 'Reason'], ordered.map((c) => [code(c.id), c.profile, c.severity, gateCell(c), cell(c.reason)])))
+    out.push(
+      '',
+      '### Failures',
+      '',
+      ...table(
+        ['Case', 'Profile', 'Severity', 'Fails the job', 'Reason'],
+        ordered.map((c) => [code(c.id), c.profile, c.severity, gateCell(c), cell(c.reason)]),
+      ),
+    )
   }
   const errors = document.cases.filter((c) => c.verdict === 'error')
-  if (errors.length) out.push('', '### Errors (could not be judged; they fail the job)', '', ...table(['Case', 'Profile', 'Reason'], errors.map((c) => [code(c.id), c.profile, cell(c.reason)])))
+  if (errors.length)
+    out.push(
+      '',
+      '### Errors (could not be judged; they fail the job)',
+      '',
+      ...table(
+        ['Case', 'Profile', 'Reason'],
+        errors.map((c) => [code(c.id), c.profile, cell(c.reason)]),
+      ),
+    )
   if (document.runErrors.length) {
     out.push('', '### Run errors', '', ...document.runErrors.slice(0, MAX_ROWS).map((error) => `- ${cell(error)}`))
     if (document.runErrors.length > MAX_ROWS) out.push(`- …and ${document.runErrors.length - MAX_ROWS} more`)

@@ -53,7 +53,12 @@ function duration(ms: number): string {
 
 function timestamp(iso: string): string {
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
 }
 
 const SEVERITY_RANK = (s: Severity) => SEVERITIES.length - SEVERITIES.indexOf(s)
@@ -83,7 +88,10 @@ function headerTable(headers: Record<string, string> | undefined): string {
 
 /** One request and what came back: the HTTP answer, a dropped socket, or what a Chromium page saw. */
 function evidenceList(e: Evidence): string {
-  const rows: [string, string][] = [['Request', `<code>${escapeHtml(e.request.method)} ${clipped(e.request.url)}</code>`], ['Request headers', headerTable(e.request.headers)]]
+  const rows: [string, string][] = [
+    ['Request', `<code>${escapeHtml(e.request.method)} ${clipped(e.request.url)}</code>`],
+    ['Request headers', headerTable(e.request.headers)],
+  ]
   if (e.request.body !== undefined) rows.push(['Request body', `<pre class="body">${clipped(e.request.body)}</pre>`])
   const timing = e.ms !== undefined ? ` <span class="muted">· ${escapeHtml(e.ms)} ms</span>` : ''
   if (e.status) rows.push(['Status', `<strong>${escapeHtml(e.status)}</strong>${timing}`])
@@ -92,15 +100,22 @@ function evidenceList(e: Evidence): string {
   if (e.responseHeaders && Object.keys(e.responseHeaders).length) rows.push(['Response headers', headerTable(e.responseHeaders)])
   if (e.bodyHead) rows.push(['Body (head)', `<pre class="body">${clipped(e.bodyHead)}</pre>`])
   if (e.browser) rows.push(['In Chromium', clipped(e.browser)])
-  if (e.attackerFetches?.length) rows.push(['Attacker fetches', `<ul class="fetches">${e.attackerFetches.map((url) => `<li><code>${clipped(url)}</code></li>`).join('')}</ul><span class="muted">the target fetched these from the attacker server</span>`])
+  if (e.attackerFetches?.length)
+    rows.push(['Attacker fetches', `<ul class="fetches">${e.attackerFetches.map((url) => `<li><code>${clipped(url)}</code></li>`).join('')}</ul><span class="muted">the target fetched these from the attacker server</span>`])
   return `<dl class="kv">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`
 }
 
 /** Key-order-independent JSON, to find which step is the `evidence` that decided the verdict. */
 const canonical = (value: unknown): string =>
   value && typeof value === 'object' && !Array.isArray(value)
-    ? `{${Object.keys(value).filter((k) => k !== 'label').sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
-    : Array.isArray(value) ? `[${value.map(canonical).join(',')}]` : JSON.stringify(value ?? null)
+    ? `{${Object.keys(value)
+        .filter((k) => k !== 'label')
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+        .join(',')}}`
+    : Array.isArray(value)
+      ? `[${value.map(canonical).join(',')}]`
+      : JSON.stringify(value ?? null)
 
 function curlBlock(curl: string, key: string): string {
   const long = curl.length > VISIBLE_CURL_CHARS
@@ -134,7 +149,8 @@ function finding(r: CaseResult, key: string): string {
 }
 
 function statusLine(document: ResultDocument): string {
-  if (document.error) return `<div class="status bad"><span class="status-word">DID NOT RUN</span><span>exit code ${escapeHtml(document.exitCode)} · the environment could not start: ${escapeHtml(document.error.message)} [${escapeHtml(document.error.code)}]</span></div>`
+  if (document.error)
+    return `<div class="status bad"><span class="status-word">DID NOT RUN</span><span>exit code ${escapeHtml(document.exitCode)} · the environment could not start: ${escapeHtml(document.error.message)} [${escapeHtml(document.error.code)}]</span></div>`
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
   const gating = document.cases.filter((c) => gates(c, document.failOn)).length
   const expected = document.cases.filter((c) => c.verdict === 'fail' && expectedOf(c)).length
@@ -161,7 +177,9 @@ function header(document: Document, profiles: Profile[]): string {
   ]
   const x = document.expectedFailures
   if (x) {
-    const fixed = (x.fixed ?? []).map((f) => `<li><code>${escapeHtml(f.id)}</code>${f.profile ? ` <span class="chip">${escapeHtml(f.profile)}</span>` : ''} no longer fails: remove it from the file <span class="muted">(${escapeHtml(f.reason)})</span></li>`)
+    const fixed = (x.fixed ?? []).map(
+      (f) => `<li><code>${escapeHtml(f.id)}</code>${f.profile ? ` <span class="chip">${escapeHtml(f.profile)}</span>` : ''} no longer fails: remove it from the file <span class="muted">(${escapeHtml(f.reason)})</span></li>`,
+    )
     meta.push(['Expected failures', `${number(x.matched)} failure${x.matched === 1 ? '' : 's'} covered${x.file ? ` by <code>${escapeHtml(x.file)}</code>` : ''}${fixed.length ? `<ul class="fixed">${fixed.join('')}</ul>` : ''}`])
   }
   const s = document.summary
@@ -188,7 +206,9 @@ function byProfile(document: ResultDocument, profiles: Profile[]): string {
   const rows = profiles.map((p) => {
     const results = document.cases.filter((c) => c.profile === p)
     const s = document.summary.byProfile[p] ?? summarize(results)
-    const bar = VERDICTS.filter((v) => s[COUNT_OF[v]]).map((v) => `<span class="seg v-${v}" style="flex-grow:${s[COUNT_OF[v]]}" title="${s[COUNT_OF[v]]} ${v}"></span>`).join('')
+    const bar = VERDICTS.filter((v) => s[COUNT_OF[v]])
+      .map((v) => `<span class="seg v-${v}" style="flex-grow:${s[COUNT_OF[v]]}" title="${s[COUNT_OF[v]]} ${v}"></span>`)
+      .join('')
     const bySeverity = SEVERITIES.map((sev) => [sev, results.filter((c) => c.verdict === 'fail' && c.severity === sev).length] as const).filter(([, n]) => n)
     const cells = VERDICTS.map((v) => `<td class="num${s[COUNT_OF[v]] && v !== 'pass' && v !== 'skip' ? ` strong-${v}` : ''}">${number(s[COUNT_OF[v]])}</td>`).join('')
     return `<tr><th scope="row">${escapeHtml(p)}</th><td class="barcell"><div class="bar">${bar}</div></td>${cells}<td class="num">${number(s.total)}</td><td>${bySeverity.map(([sev, n]) => `${severityBadge(sev)} ${n}`).join(' ') || '<span class="muted">—</span>'}</td></tr>`
@@ -246,7 +266,9 @@ function findings(document: ResultDocument, keys: Map<CaseResult, string>): stri
   const measured = document.cases.filter((c) => c.verdict === 'pass' && c.measured)
   const group = (id: string, title: string, results: CaseResult[], hint = '') => (results.length ? `<div class="group" id="${id}"><h3>${title} <span class="muted count">${results.length}</span>${hint}</h3>${render(results)}</div>` : '')
   const skipped = of('skip')
-  const skipGroup = skipped.length ? `<details class="group skipped" id="group-skip"><summary><h3>Skipped <span class="muted count">${skipped.length}</span><span class="hint">cases that did not apply, with the reason</span></h3></summary>${render(skipped)}</details>` : ''
+  const skipGroup = skipped.length
+    ? `<details class="group skipped" id="group-skip"><summary><h3>Skipped <span class="muted count">${skipped.length}</span><span class="hint">cases that did not apply, with the reason</span></h3></summary>${render(skipped)}</details>`
+    : ''
   const runErrors = document.runErrors.length ? `<div class="run-errors"><h3>Run errors</h3><ul>${document.runErrors.map((e) => `<li><pre>${clipped(e)}</pre></li>`).join('')}</ul></div>` : ''
   return `<section class="findings"><h2>Findings</h2>${runErrors}${group('group-fail', 'Failures', failures, '<span class="hint">most severe first</span>')}${group('group-error', 'Errors', of('error'), '<span class="hint">the harness or the target broke: not a conformance verdict</span>')}${group('group-warn', 'Warnings', of('warn'))}${group('group-measured', 'Observed', measured, '<span class="hint">passes that report a measurement</span>')}${skipGroup}<p class="empty" id="no-findings" hidden>No findings match the filters.</p></section>`
 }

@@ -39,7 +39,9 @@ function describeFinding(r: CaseResult, style: Style): string[] {
     lines.push('    steps:')
     r.steps.forEach((step, i) => lines.push(`      ${i + 1}. ${step.label}: ${step.request.method} ${step.request.url} → ${answerOf(step)}`))
   } else if (r.evidence) {
-    const headers = Object.entries(r.evidence.request.headers).map(([k, v]) => `${k}: ${v}`).join('; ')
+    const headers = Object.entries(r.evidence.request.headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')
     lines.push(`    request:  ${r.evidence.request.method} ${r.evidence.request.url}${headers ? `  ${headers}` : ''}`)
     lines.push(`    response: ${answerOf(r.evidence)}`)
     if (r.evidence.attackerFetches?.length) lines.push(`    fetched:  ${r.evidence.attackerFetches.join(', ')} from the attacker server`)

@@ -32,7 +32,7 @@ export const betterAuthCases = [
     // The cookie is the user's own (no one else's identity), signed by Better Auth: accepting it
     // lets a signed-out session's cache work as a bearer until its exp. fast-jwt accepts it on
     // its defaults (it has no iss or aud to check): a warn.
-    expect: rejectedPreferably("a token of another type (RFC 8725 §3.11): it has no iss, aud or sub, and the verifier checks them only when present"),
+    expect: rejectedPreferably('a token of another type (RFC 8725 §3.11): it has no iss, aud or sub, and the verifier checks them only when present'),
     fix: 'accept only the jwt plugin tokens: pin the algorithm and key (JWKS), and require iss, aud and sub',
     remedy: 'better-auth-tokens',
   }),
@@ -41,8 +41,7 @@ export const betterAuthCases = [
     title: "rejects a token whose aud is the issuer's own base URL when the API has its own audience",
     severity: 'medium',
     refs: ['RFC7519-4.1.3', 'RFC8725-3.9', 'RFC9068-4'],
-    notApplicable: ({ issuer }) =>
-      issuer.audience === issuer.baseURL ? "target.audience is the issuer URL (Better Auth's default): there is no separate API audience to confuse" : undefined,
+    notApplicable: ({ issuer }) => (issuer.audience === issuer.baseURL ? "target.audience is the issuer URL (Better Auth's default): there is no separate API audience to confuse" : undefined),
     kind: 'probe',
     probe: ({ mint, user, issuer }) => ({ token: mint(user.a, { aud: issuer.baseURL }) }),
     expect: rejected(),

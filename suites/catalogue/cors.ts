@@ -117,10 +117,7 @@ export const corsCases = [
     kind: 'interaction',
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
-      const answers = [
-        await preflight(kit, origin),
-        await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: kit.target.me.path, as: kit.user.a, headers: { Origin: origin } }),
-      ]
+      const answers = [await preflight(kit, origin), await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: kit.target.me.path, as: kit.user.a, headers: { Origin: origin } })]
       for (const answer of answers) {
         const allowOrigin = answer.headers['access-control-allow-origin']
         const credentials = answer.headers['access-control-allow-credentials']?.toLowerCase() === 'true'

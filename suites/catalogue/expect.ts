@@ -2,8 +2,6 @@ import type { Judge, JudgeContext, Judgement, Exchange } from '../../harness/cor
 import { isSuccess } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
 
-
-
 export interface RejectionOptions {
   /** Other statuses that are a correct refusal here (malformed input: 400, 413, 431). */
   alsoFine?: number[]

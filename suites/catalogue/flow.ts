@@ -82,7 +82,7 @@ async function browserFlow(kit: InteractionKit, source: FlowArgs['source']): Pro
     headers: {},
     body: result.body ?? '',
     ms: Math.round(performance.now() - started),
-    browser: `Chromium, a page at ${frontend.origin} signed A in with the Better Auth client, took the JWT from ${source === 'token' ? 'authClient.token()' : 'get-session\'s set-auth-jwt header'} and called the API: ${result.readable ? `read ${result.status}` : `fetch threw ${result.error}`}`,
+    browser: `Chromium, a page at ${frontend.origin} signed A in with the Better Auth client, took the JWT from ${source === 'token' ? 'authClient.token()' : "get-session's set-auth-jwt header"} and called the API: ${result.readable ? `read ${result.status}` : `fetch threw ${result.error}`}`,
   }
   kit.record(`A signs in in Chromium and calls ${target.me.method} ${target.me.path}`, exchange)
   if (!result.readable) return { verdict: 'fail', reason: `the frontend page cannot read the API's answer (${result.error}): see cors/allowed-origin-reads` }
@@ -90,7 +90,7 @@ async function browserFlow(kit: InteractionKit, source: FlowArgs['source']): Pro
   return { verdict: 'pass', reason: `signed in, got the JWT, the API answered ${result.status}` }
 }
 
-const JWKS_ONLY = 'the jwt plugin (authClient.token(), set-auth-jwt) issues the JWKS profiles\' tokens; the HS256 profile is hand-rolled'
+const JWKS_ONLY = "the jwt plugin (authClient.token(), set-auth-jwt) issues the JWKS profiles' tokens; the HS256 profile is hand-rolled"
 
 export const flowCases = [
   defineCase({

@@ -66,7 +66,8 @@ export const judgeSlowJwks: Judge = (exchange, context) => {
   const graded = refusedDuringFault(exchange, context)
   if (exchange.ms <= PROMPT_MS) return graded
   const fetches = Math.round(exchange.ms / SLOW_JWKS_MS)
-  const held = exchange.ms >= SLOW_JWKS_MS - 1000 ? `: held for ${fetches === 1 ? 'a whole slow JWKS fetch' : `${fetches} whole slow JWKS fetches`}, so its fetch seems to have no timeout` : `: its JWKS fetch timeout is above ${PROMPT_MS / 1000} s`
+  const held =
+    exchange.ms >= SLOW_JWKS_MS - 1000 ? `: held for ${fetches === 1 ? 'a whole slow JWKS fetch' : `${fetches} whole slow JWKS fetches`}, so its fetch seems to have no timeout` : `: its JWKS fetch timeout is above ${PROMPT_MS / 1000} s`
   return { verdict: graded.verdict === 'pass' ? 'warn' : graded.verdict, reason: `${graded.reason} only after ${seconds(exchange.ms)}${held}`, severityCap: graded.severityCap }
 }
 
@@ -162,7 +163,7 @@ export const keysCases = [
     kind: 'scenario',
     scenario: async (kit) => {
       const since = Date.now()
-      let last
+      let last: Exchange | undefined
       for (let i = 0; i < 20; i++) last = await kit.send({ token: kit.user.a.token })
       const fetches = await kit.control.jwksRequests(since)
       if (fetches > 2) return { verdict: 'warn', reason: `${fetches} JWKS fetches for 20 requests: the key set is not cached`, exchange: last }
@@ -218,7 +219,11 @@ export const keysCases = [
       const { exchange, elapsedMs, reached } = await pollUntil(kit, { token }, isAccepted, windowMs(kit))
       if (reached) return { verdict: 'pass', reason: `the new key was accepted ${seconds(elapsedMs)} after rotation`, exchange }
       // Users with new tokens are refused until the cache refreshes: an outage, not a way in.
-      return { verdict: 'warn', reason: `the new key was still refused ${seconds(elapsedMs)} after rotation (window ${kit.settings.windowSeconds} s): users with new tokens are locked out until the verifier refetches (a refetch rate limit that long, or a cache that never refreshes)`, exchange }
+      return {
+        verdict: 'warn',
+        reason: `the new key was still refused ${seconds(elapsedMs)} after rotation (window ${kit.settings.windowSeconds} s): users with new tokens are locked out until the verifier refetches (a refetch rate limit that long, or a cache that never refreshes)`,
+        exchange,
+      }
     },
     fix: 'refetch the JWKS when a token names an unknown kid (rate-limited), instead of caching the first key set forever',
     remedy: 'jwks-caching',
@@ -277,6 +282,10 @@ export const keysCases = [
     remedy: 'jwks-caching',
   }),
   outageCase('jwks-outage', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),
-  outageCase('jwks-slow', 'answers promptly while the JWKS takes 15 s (never accepts, never hangs)', 'set a fetch timeout on the JWKS client (jose: 5 s by default; PyJWT 2.6 has none: upgrade to 2.7+ or wrap fetch_data) so a slow issuer cannot hold every request'),
+  outageCase(
+    'jwks-slow',
+    'answers promptly while the JWKS takes 15 s (never accepts, never hangs)',
+    'set a fetch timeout on the JWKS client (jose: 5 s by default; PyJWT 2.6 has none: upgrade to 2.7+ or wrap fetch_data) so a slow issuer cannot hold every request',
+  ),
   outageCase('jwks-junk', 'rejects an unknown-kid token while the JWKS serves junk', 'validate the fetched key set and keep the last good one; junk never yields a key'),
 ]

@@ -13,7 +13,7 @@ import { defineCase } from './define-case.ts'
  */
 
 const OWASP = 'OWASP-API1-2023'
-const FIX_OWNER_CHECK = 'load the item by id AND owner = the token\'s sub (WHERE id = $1 AND owner_id = $2); answer 404 when there is none'
+const FIX_OWNER_CHECK = "load the item by id AND owner = the token's sub (WHERE id = $1 AND owner_id = $2); answer 404 when there is none"
 
 /** B's request for A's item: refused with 403 or 404, and nothing of A's item in the answer. */
 function refusedForOtherUser(exchange: Exchange, client: ResourceClient, ownersId: string, what: string): Judgement {
@@ -33,8 +33,7 @@ const comparable = (exchange: Exchange) => {
   return JSON.stringify(rest)
 }
 
-const withResource = (interact: (kit: InteractionKit, client: ResourceClient) => Promise<InteractionOutcome>) => (kit: InteractionKit) =>
-  interact(kit, resourceClient(kit))
+const withResource = (interact: (kit: InteractionKit, client: ResourceClient) => Promise<InteractionOutcome>) => (kit: InteractionKit) => interact(kit, resourceClient(kit))
 
 /** Odd ids a route parameter meets: none may reach the database unparsed. */
 const ODD_IDS = ['abc', '99999999999999999999999999999', '-1', '1.5', '00000000-0000-4000-8000-000000000000', "1' OR '1'='1", '%00', '..%2f..%2fetc%2fpasswd']
@@ -115,7 +114,7 @@ export const ownershipCases = [
     kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       const { id } = await client.create(user.a)
-      const own = await client.list(user.a, "A lists its items")
+      const own = await client.list(user.a, 'A lists its items')
       if (!own.ids?.includes(id)) {
         throw new Error(`A's own list does not show the item A just created (${id}): check target.routes.resource.list and items`)
       }
@@ -124,12 +123,12 @@ export const ownershipCases = [
       if (other.ids?.includes(id)) return { verdict: 'fail', reason: `B's list contains A's item ${id}`, decisive: other.exchange }
       return { verdict: 'pass', reason: `B's list (${other.ids?.length ?? 0} items) holds none of A's`, decisive: other.exchange }
     }),
-    fix: 'filter every list query by the token\'s sub (WHERE owner_id = $1), never by a client-supplied owner',
+    fix: "filter every list query by the token's sub (WHERE owner_id = $1), never by a client-supplied owner",
     remedy: 'ownership',
   }),
   defineCase({
     id: 'ownership/owner-from-body',
-    title: "the owner of a new item comes from the token, not from owner fields in the body (mass assignment)",
+    title: 'the owner of a new item comes from the token, not from owner fields in the body (mass assignment)',
     severity: 'high',
     refs: [OWASP, 'OWASP-API3-2023', 'CWE-915', 'RFC7519-4.1.2'],
     needs: ['resource'],
@@ -149,7 +148,7 @@ export const ownershipCases = [
   }),
   defineCase({
     id: 'ownership/missing-item-404',
-    title: "a missing item is 404 for its would-be owner, not 500",
+    title: 'a missing item is 404 for its would-be owner, not 500',
     severity: 'low',
     refs: ['RFC9110-15.5.5'],
     needs: ['resource'],
@@ -182,10 +181,13 @@ export const ownershipCases = [
       for (const odd of ODD_IDS) {
         const read = await client.read(user.a, odd, `A reads item ${JSON.stringify(odd)}`)
         const outcome: InteractionOutcome =
-          read.status >= 500 ? { verdict: 'fail', reason: `id ${JSON.stringify(odd)} answered ${read.status}`, decisive: read }
-          : read.status === 0 ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} dropped the connection (${read.dropped})`, decisive: read }
-          : isSuccess(read.status) ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} answered ${read.status}; no item has that id`, decisive: read }
-          : { verdict: 'pass', reason: `every odd id answered 4xx (${ODD_IDS.length} ids)`, decisive: read }
+          read.status >= 500
+            ? { verdict: 'fail', reason: `id ${JSON.stringify(odd)} answered ${read.status}`, decisive: read }
+            : read.status === 0
+              ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} dropped the connection (${read.dropped})`, decisive: read }
+              : isSuccess(read.status)
+                ? { verdict: 'warn', reason: `id ${JSON.stringify(odd)} answered ${read.status}; no item has that id`, decisive: read }
+                : { verdict: 'pass', reason: `every odd id answered 4xx (${ODD_IDS.length} ids)`, decisive: read }
         if (!worst || worse(outcome.verdict, worst.verdict)) worst = outcome
       }
       return worst!

@@ -107,7 +107,7 @@ const REMEDY_TEXT = {
 
   'jwks-caching': {
     title: 'Cache the JWKS with a short max age, a refetch cooldown and a timeout; fail closed',
-    why: "How you fetch the JWKS is part of your security. Cache it forever and a rotated-in key is refused while a removed, perhaps leaked, key keeps working; refetch on every unknown kid and each forged token becomes a request to your issuer; fetch without a timeout and a hung issuer holds every request; treat a failed fetch as \"skip verification\" and an outage becomes a bypass. Cache for seconds to minutes, refetch for an unknown kid at most once per cooldown, time out in 2-3 s, and answer 401 when no trusted key is found.",
+    why: 'How you fetch the JWKS is part of your security. Cache it forever and a rotated-in key is refused while a removed, perhaps leaked, key keeps working; refetch on every unknown kid and each forged token becomes a request to your issuer; fetch without a timeout and a hung issuer holds every request; treat a failed fetch as "skip verification" and an outage becomes a bypass. Cache for seconds to minutes, refetch for an unknown kid at most once per cooldown, time out in 2-3 s, and answer 401 when no trusted key is found.',
     notes: {
       pyjwt: 'PyJWKClient refetches the whole set for every unknown kid and has no cooldown: subclass get_signing_key to rate-limit refetches',
       pythonJose: "python-jose has no JWKS client: cache the set yourself (above) or use PyJWT's PyJWKClient",

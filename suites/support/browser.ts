@@ -49,8 +49,6 @@ export function pageFetchExchange(fetched: PageFetch, url: string, headers: Reco
     headers: {},
     body: fetched.body ?? '',
     ms,
-    browser: fetched.readable
-      ? `Chromium, page at ${fetched.origin}: fetch resolved, the page read ${fetched.status}`
-      : `Chromium, page at ${fetched.origin}: fetch threw ${fetched.error} (the page cannot read the answer)`,
+    browser: fetched.readable ? `Chromium, page at ${fetched.origin}: fetch resolved, the page read ${fetched.status}` : `Chromium, page at ${fetched.origin}: fetch threw ${fetched.error} (the page cannot read the answer)`,
   }
 }

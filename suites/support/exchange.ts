@@ -5,7 +5,6 @@ import { shellQuote } from '../../harness/core/text.ts'
 import { sleep } from '../../harness/core/time.ts'
 import type { Exchange } from '../../harness/core/case.ts'
 
-
 /**
  * No whole answer to judge: the target timed out, refused the connection or broke off its
  * answer. `exchange` is the request as sent and whatever came back, for evidence and replay.
@@ -42,11 +41,7 @@ function socketFailure(error: unknown): { code: string; text: string } {
   return { code, text: cause?.code && cause.message ? `${code}: ${cause.message}` : code }
 }
 
-export async function send(
-  target: ProfileContext['target'],
-  request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string>; body?: string },
-  timeoutMs: number,
-): Promise<Exchange> {
+export async function send(target: ProfileContext['target'], request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string>; body?: string }, timeoutMs: number): Promise<Exchange> {
   const method = request.method ?? target.me.method
   const address = new URL(target.baseURL + (request.path ?? target.me.path))
   for (const [name, value] of Object.entries(request.query ?? {})) address.searchParams.append(name, value)
@@ -121,24 +116,14 @@ function connectionRefused(url: URL): Promise<boolean> {
   })
 }
 
-const SHOWN_RESPONSE_HEADERS = [
-  'www-authenticate',
-  'content-type',
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-headers',
-  'access-control-allow-methods',
-  'vary',
-]
+const SHOWN_RESPONSE_HEADERS = ['www-authenticate', 'content-type', 'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-headers', 'access-control-allow-methods', 'vary']
 
 function truncateCredentials(value: string): string {
   return value.length > 80 ? `${value.slice(0, 60)}…(${value.length} chars)` : value
 }
 
 export function evidenceOf(exchange: Exchange): Evidence {
-  const headers = Object.fromEntries(
-    Object.entries(exchange.request.headers).map(([name, value]) => [name, name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value]),
-  )
+  const headers = Object.fromEntries(Object.entries(exchange.request.headers).map(([name, value]) => [name, name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value]))
   return {
     request: { method: exchange.request.method, url: exchange.request.url, headers, ...(exchange.request.body !== undefined && { body: headBytes(exchange.request.body, 200) }) },
     status: exchange.status,
@@ -165,7 +150,7 @@ function headBytes(text: string, limit: number): string {
 
 // A run this long of one character (a 1 MB token, 100 000 dots) is written as a shell
 // expansion that makes it, so the replay stays a line you can read and the report stays small.
-const LONG_RUN = /([A-Za-z0-9._~+\/=])\1{255,}/g
+const LONG_RUN = /([A-Za-z0-9._~+/=])\1{255,}/g
 
 /** One shell word that reads back as exactly `text`. */
 function shellWord(text: string): string {

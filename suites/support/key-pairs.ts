@@ -42,7 +42,10 @@ async function fromPem(owner: KeyOwner, alg: AsymmetricProfile): Promise<OwnedKe
   const [type, options] = keyType(alg)
   const family = `${owner} ${type} ${JSON.stringify(options)}`
   if (!pems.has(family)) {
-    pems.set(family, generate(type as 'rsa', options as { modulusLength: number }).then(({ privateKey }) => privateKey.export({ type: 'pkcs8', format: 'pem' }) as string))
+    pems.set(
+      family,
+      generate(type as 'rsa', options as { modulusLength: number }).then(({ privateKey }) => privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+    )
   }
   const privatePem = await pems.get(family)!
   const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }) as string

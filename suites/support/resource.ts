@@ -19,8 +19,7 @@ const pathOf = (route: Route, id?: string) => (id === undefined ? route.path : r
  */
 export function resourceClient(kit: InteractionKit) {
   const routes: ResourceRoutes = kit.target.resource!
-  const call = (label: string, user: Principal, route: Route, id?: string, json?: unknown) =>
-    kit.request(label, { method: route.method, path: pathOf(route, id), as: user, json })
+  const call = (label: string, user: Principal, route: Route, id?: string, json?: unknown) => kit.request(label, { method: route.method, path: pathOf(route, id), as: user, json })
 
   /** The id of an item in a list answer: the create answer's id path, or its last key. */
   const itemId = (item: unknown) => {
@@ -61,8 +60,7 @@ export function resourceClient(kit: InteractionKit) {
       return { exchange, id }
     },
     read: (user: Principal, id: string, label = `${name(user)} reads item ${id}`) => call(label, user, routes.read, id),
-    update: (user: Principal, id: string, label = `${name(user)} updates item ${id}`) =>
-      call(label, user, routes.update!, id, routes.updateBody ?? routes.body),
+    update: (user: Principal, id: string, label = `${name(user)} updates item ${id}`) => call(label, user, routes.update!, id, routes.updateBody ?? routes.body),
     remove: (user: Principal, id: string, label = `${name(user)} deletes item ${id}`) => call(label, user, routes.remove!, id),
     /** The caller's list, and the ids in it (undefined when the answer holds no array at `items`). */
     async list(user: Principal, label = `${name(user)} lists items`) {

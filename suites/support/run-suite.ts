@@ -1,5 +1,4 @@
 import { describe, inject, test } from 'vitest'
-import type { CaseResult } from '../../harness/core/verdict.ts'
 import { selectCases } from '../../harness/core/catalogue.ts'
 import { CASES } from '../catalogue/index.ts'
 import { runCase } from './run-case.ts'

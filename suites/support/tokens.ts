@@ -32,8 +32,7 @@ export function issuerSigner(issuer: ProfileContext['issuer']) {
 /** `mint(user.a, { exp: ago('1h') })`: the user's real token with one named change, really signed. */
 export function minter(issuer: ProfileContext['issuer']) {
   const sign = issuerSigner(issuer)
-  return (user: Principal, claims?: Record<string, unknown>, header?: Record<string, unknown>) =>
-    sign(withChanges(user.header, header), withChanges(user.claims, claims))
+  return (user: Principal, claims?: Record<string, unknown>, header?: Record<string, unknown>) => sign(withChanges(user.header, header), withChanges(user.claims, claims))
 }
 
 /** A key pair the attacker owns (see key-pairs.ts: one per key type per worker). */

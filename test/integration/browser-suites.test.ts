@@ -61,11 +61,7 @@ describe('configured frontend origins', () => {
     expect(Object.entries(verdicts).filter(([, v]) => v !== 'pass')).toEqual([['cors/allowed-origin-reads', 'fail']])
     const failed = document.cases.find((c) => c.id === 'cors/allowed-origin-reads')!
     expect(failed.reason).toMatch(/^a page at https:\/\/app\.authconform\.test cannot read the answer/)
-    expect(failed.steps!.map((s) => s.label)).toEqual([
-      'Chromium page at http://localhost:3000 calls GET /api/me',
-      'Chromium page at https://app.authconform.test calls GET /api/me',
-      'preflight from https://app.authconform.test',
-    ])
+    expect(failed.steps!.map((s) => s.label)).toEqual(['Chromium page at http://localhost:3000 calls GET /api/me', 'Chromium page at https://app.authconform.test calls GET /api/me', 'preflight from https://app.authconform.test'])
   })
 })
 

@@ -45,16 +45,20 @@ describe.skipIf(!enabled)('--runtime docker on a local engine', () => {
   }, 120_000)
 
   // A flawed target: its failures and passes must come out the same on either runtime.
-  test.each(['node-expired-leeway'])('%s: the same verdicts as the embedded runtime, no container left', async (target) => {
-    const embedded = await verdictsOf(['--example', target, '--runtime', 'embedded', ...SELECTION])
-    const containers = await verdictsOf(['--example', target, '--runtime', 'docker', ...SELECTION], env)
-    expect(containers.run.stderr).toMatch(/runtime: PostgreSQL container .* on the host network/)
-    expect(containers.run.stderr).toMatch(/runtime: issuer: container authconform\/issuer:[0-9a-f]{16} on the host network/)
-    expect(containers.document.runtime.postgres).toBe('docker')
-    expect(containers.verdicts).toEqual(embedded.verdicts)
-    expect(Object.values(containers.verdicts).filter((v) => v === 'fail')).toHaveLength(3)
-    expect(docker('ps', '-aq').trim()).toBe('')
-  }, 900_000)
+  test.each(['node-expired-leeway'])(
+    '%s: the same verdicts as the embedded runtime, no container left',
+    async (target) => {
+      const embedded = await verdictsOf(['--example', target, '--runtime', 'embedded', ...SELECTION])
+      const containers = await verdictsOf(['--example', target, '--runtime', 'docker', ...SELECTION], env)
+      expect(containers.run.stderr).toMatch(/runtime: PostgreSQL container .* on the host network/)
+      expect(containers.run.stderr).toMatch(/runtime: issuer: container authconform\/issuer:[0-9a-f]{16} on the host network/)
+      expect(containers.document.runtime.postgres).toBe('docker')
+      expect(containers.verdicts).toEqual(embedded.verdicts)
+      expect(Object.values(containers.verdicts).filter((v) => v === 'fail')).toHaveLength(3)
+      expect(docker('ps', '-aq').trim()).toBe('')
+    },
+    900_000,
+  )
 
   test('a target given as an image runs the same cases with the same verdicts', async () => {
     const { ensureImage } = await import('../../harness/environment/containers.ts')
@@ -78,7 +82,12 @@ describe.skipIf(!enabled)('--runtime docker on a local engine', () => {
   test('an image that exits at start shows its last log lines; nothing is left running', async () => {
     const { ensureImage } = await import('../../harness/environment/containers.ts')
     Object.assign(process.env, env)
-    const image = await ensureImage({ repository: 'authconform-test/exits-early', dockerfile: 'test/fixtures/exits-early.Dockerfile', context: ['test/fixtures/exits-early.Dockerfile'], buildArgs: { NODE_IMAGE: env.AUTHCONFORM_NODE_IMAGE! } })
+    const image = await ensureImage({
+      repository: 'authconform-test/exits-early',
+      dockerfile: 'test/fixtures/exits-early.Dockerfile',
+      context: ['test/fixtures/exits-early.Dockerfile'],
+      buildArgs: { NODE_IMAGE: env.AUTHCONFORM_NODE_IMAGE! },
+    })
     const config = writeConfig({ target: { image, ready: '/health', readyTimeoutMs: 20_000, routes: { me: 'GET /api/me' } } })
     const run = await runCli(['run', '--config', config, '--runtime', 'docker', '--suite', 'baseline'], { env, timeoutMs: 600_000 })
     expect(run.code).toBe(3)
@@ -92,6 +101,10 @@ describe.skipIf(!enabled)('--runtime docker on a local engine', () => {
     const { ensureImage } = await import('../../harness/environment/containers.ts')
     Object.assign(process.env, env)
     const failing = ensureImage({ repository: 'authconform-test/broken', dockerfile: 'test/fixtures/broken.Dockerfile', context: ['test/fixtures/broken.Dockerfile'], buildArgs: { NODE_IMAGE: env.AUTHCONFORM_NODE_IMAGE! } })
-    await expect(failing).rejects.toMatchObject({ code: 'ERR_IMAGE_BUILD', message: expect.stringMatching(/broken\.Dockerfile failed: .*returned a non-zero code/), details: expect.arrayContaining([expect.stringContaining('the recipe step that breaks')]) })
+    await expect(failing).rejects.toMatchObject({
+      code: 'ERR_IMAGE_BUILD',
+      message: expect.stringMatching(/broken\.Dockerfile failed: .*returned a non-zero code/),
+      details: expect.arrayContaining([expect.stringContaining('the recipe step that breaks')]),
+    })
   }, 600_000)
 })

@@ -37,7 +37,10 @@ const faultyTarget = (fault: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 })
 
-const suiteIds = (...suites: string[]) => CASES.filter((c) => suites.includes(c.suite)).map((c) => c.id).sort()
+const suiteIds = (...suites: string[]) =>
+  CASES.filter((c) => suites.includes(c.suite))
+    .map((c) => c.id)
+    .sort()
 const readDocument = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as ResultDocument
 
 describe('a target that fails during the run', () => {
@@ -109,7 +112,10 @@ describe('a target whose port a stranger answers before the target binds it', ()
     expect(seen, 'the stranger answered the readiness probe').toContain('/health')
     expect(seen, 'no case was sent to the stranger').not.toContain('/api/')
     // The CLI's leftovers are taken the moment it exits, when the stranger (not the run's) still runs.
-    expect(run.leftovers().filter((line) => !line.startsWith(`process ${stranger}:`)), 'left behind').toEqual([])
+    expect(
+      run.leftovers().filter((line) => !line.startsWith(`process ${stranger}:`)),
+      'left behind',
+    ).toEqual([])
   })
 })
 
@@ -200,7 +206,10 @@ test.skipIf(process.getuid?.() !== 0)('Postgres that cannot start: exit 3, one l
     expect(run.signal, 'the run ends by itself').toBeNull()
     expect(run.code, run.stderr).toBe(3)
     expectOneLineError(run.stderr, /embedded PostgreSQL failed to start: .*(Permission denied|could not access).* \[ERR_POSTGRES_START\]$/)
-    expect(readdirSync(tmpdir).filter((entry) => !/^tsx-\d+$/.test(entry)), 'left in TMPDIR').toEqual([])
+    expect(
+      readdirSync(tmpdir).filter((entry) => !/^tsx-\d+$/.test(entry)),
+      'left in TMPDIR',
+    ).toEqual([])
     expect(run.leftovers(), 'left behind').toEqual([])
   } finally {
     // Whatever a killed run left running goes too.

@@ -78,7 +78,10 @@ describe('every server of a run binds loopback only', () => {
     })
     expect(run.interruptError).toBeUndefined()
     const shown = sockets.map((s) => `${s.protocol} ${s.host}:${s.port} pid ${s.pid} ${s.command}`).join('\n')
-    expect(sockets.filter((s) => !s.loopback), `listening beyond loopback:\n${shown}`).toEqual([])
+    expect(
+      sockets.filter((s) => !s.loopback),
+      `listening beyond loopback:\n${shown}`,
+    ).toEqual([])
 
     // Not vacuous: the pieces were found, each with its listener.
     const by = (pattern: RegExp) => sockets.filter((s) => pattern.test(s.command) && s.protocol.startsWith('tcp'))
@@ -86,10 +89,16 @@ describe('every server of a run binds loopback only', () => {
     expect(by(/^node server\.mjs/).length, `the main and the keys target\n${shown}`).toBeGreaterThanOrEqual(2)
     // The CLI itself: two issuers, the attacker server, three page servers.
     expect(by(/authconform\.mjs run/).length, shown).toBeGreaterThanOrEqual(6)
-    expect(sockets.some((s) => s.host === '127.0.0.1' && s.port === pagePort), `the page server for 127.0.0.1:${pagePort}\n${shown}`).toBe(true)
+    expect(
+      sockets.some((s) => s.host === '127.0.0.1' && s.port === pagePort),
+      `the page server for 127.0.0.1:${pagePort}\n${shown}`,
+    ).toBe(true)
     expect(commands.filter((c) => /\/chromium /.test(c)).length, `Chromium was running\n${commands.join('\n')}`).toBeGreaterThan(0)
     // Playwright drives Chromium over a pipe: its DevTools endpoint is no port at all.
-    expect(commands.filter((c) => /\/chromium /.test(c) && /--remote-debugging-port/.test(c)), 'Chromium with a DevTools port').toEqual([])
+    expect(
+      commands.filter((c) => /\/chromium /.test(c) && /--remote-debugging-port/.test(c)),
+      'Chromium with a DevTools port',
+    ).toEqual([])
 
     expect(run.code, run.stderr).toBe(130)
     expect(run.leftovers(), 'left behind').toEqual([])
@@ -128,9 +137,16 @@ describe('conformance control opens only with the per-run key', () => {
   afterAll(() => cleanup.dispose())
 
   test('the plugin has the endpoints this test knows bodies for', () => {
-    expect(endpoints.map((e) => e.path).sort()).toEqual(
-      ['/conformance/delete-user', '/conformance/jwks-fault', '/conformance/jwks-requests', '/conformance/key', '/conformance/keys', '/conformance/remove', '/conformance/rotate', '/conformance/sign'],
-    )
+    expect(endpoints.map((e) => e.path).sort()).toEqual([
+      '/conformance/delete-user',
+      '/conformance/jwks-fault',
+      '/conformance/jwks-requests',
+      '/conformance/key',
+      '/conformance/keys',
+      '/conformance/remove',
+      '/conformance/rotate',
+      '/conformance/sign',
+    ])
     for (const e of endpoints.filter((e) => e.method === 'POST')) expect(bodies, e.path).toHaveProperty([e.path])
   })
 
@@ -205,8 +221,7 @@ describe('no secret reaches a report', () => {
     // The hook records the passwords, session tokens and control keys the run holds in memory.
     const hook = pathToFileURL(path.join(REPO, 'test/support/record-secrets.mjs')).href
     run = await runCli(
-      ['run', '--config', config, '--profile', 'HS256', '--profile', 'EdDSA', '--skip', 'keys', '--runtime', 'embedded', '--verbose',
-        '--json', files.json, '--junit', files.junit, '--html', files.html, '--sarif', files.sarif],
+      ['run', '--config', config, '--profile', 'HS256', '--profile', 'EdDSA', '--skip', 'keys', '--runtime', 'embedded', '--verbose', '--json', files.json, '--junit', files.junit, '--html', files.html, '--sarif', files.sarif],
       { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim(), AUTHCONFORM_RECORD_SECRETS: recorded } },
     )
     outputs = { stdout: run.stdout, stderr: run.stderr, ...Object.fromEntries(Object.entries(files).map(([name, file]) => [name, existsSync(file) ? readFileSync(file, 'utf8') : ''])) }
@@ -229,8 +244,11 @@ describe('no secret reaches a report', () => {
     expect(strength.reason).toMatch(/40 bytes/)
   })
 
-  test('the control key, the users\' passwords and session tokens appear nowhere', () => {
-    const secrets = readFileSync(recorded, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; value: string })
+  test("the control key, the users' passwords and session tokens appear nowhere", () => {
+    const secrets = readFileSync(recorded, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; value: string })
     const kinds = (kind: string) => [...new Set(secrets.filter((s) => s.kind === kind).map((s) => s.value))]
     // Two issuers: two control keys; users A, B (and C, whom the deleted-user case signs up) per profile.
     expect(kinds('control key')).toHaveLength(2)
@@ -244,7 +262,10 @@ describe('no secret reaches a report', () => {
     const forbidden = /^(password|secret|controlKey|sessionCookie|sessionData|privateKey|privateJwk|email)$/i
     const fields = new Set<string>()
     const walk = (value: unknown): void => {
-      if (Array.isArray(value)) return value.forEach(walk)
+      if (Array.isArray(value)) {
+        value.forEach(walk)
+        return
+      }
       if (value && typeof value === 'object') {
         for (const [key, inner] of Object.entries(value)) {
           fields.add(key)

@@ -24,13 +24,23 @@ const CASES = [
   ...PROFILES.map((profile) => caseResult({ id: 'baseline/valid-token', profile, verdict: 'pass', severity: 'critical' })),
   ...PROFILES.map((profile) =>
     profile === 'HS256' || profile === 'PS256'
-      ? caseResult({ id: 'signature/alg-none-lower', profile, verdict: 'fail', severity: 'critical', reason: `accepted: answered 200 ${PAYLOAD}`, evidence: { request: REQUEST, status: 200, bodyHead: PAYLOAD, responseHeaders: { 'x-evil': PAYLOAD }, ms: 7 }, curl: `curl -sS -i 'http://127.0.0.1:8000/api/me' -H 'Authorization: Bearer eyJhbGciOiJub25lIn0.e30.' # ${PAYLOAD}` })
+      ? caseResult({
+          id: 'signature/alg-none-lower',
+          profile,
+          verdict: 'fail',
+          severity: 'critical',
+          reason: `accepted: answered 200 ${PAYLOAD}`,
+          evidence: { request: REQUEST, status: 200, bodyHead: PAYLOAD, responseHeaders: { 'x-evil': PAYLOAD }, ms: 7 },
+          curl: `curl -sS -i 'http://127.0.0.1:8000/api/me' -H 'Authorization: Bearer eyJhbGciOiJub25lIn0.e30.' # ${PAYLOAD}`,
+        })
       : caseResult({ id: 'signature/alg-none-lower', profile, verdict: 'pass', severity: 'critical' }),
   ),
   caseResult({ id: 'malformed/one-megabyte', profile: 'EdDSA', verdict: 'fail', severity: 'medium', reason: 'answered 500', evidence: { request: REQUEST, status: 500, ms: 40 }, curl: HUGE_CURL }),
   caseResult({ id: 'malformed/one-megabyte', profile: 'ES256', verdict: 'error', severity: 'medium', reason: 'target did not answer', evidence: { request: REQUEST, dropped: 'ECONNRESET', ms: 3 } }),
   ...(['RS256', 'PS256', 'HS256'] as const).map((profile) => caseResult({ id: 'malformed/one-megabyte', profile, verdict: 'pass', severity: 'medium' })),
-  ...PROFILES.map((profile) => caseResult({ id: 'key-confusion/hs256-jwk', profile, verdict: profile === 'HS256' ? 'skip' : 'pass', severity: 'critical', reason: profile === 'HS256' ? 'HS256 has no public key to confuse' : 'rejected: answered 401' })),
+  ...PROFILES.map((profile) =>
+    caseResult({ id: 'key-confusion/hs256-jwk', profile, verdict: profile === 'HS256' ? 'skip' : 'pass', severity: 'critical', reason: profile === 'HS256' ? 'HS256 has no public key to confuse' : 'rejected: answered 401' }),
+  ),
   caseResult({
     id: 'cors/allowed-origin-reads',
     profile: 'EdDSA',

@@ -26,7 +26,13 @@ beforeAll(async () => {
     stdio: 'ignore',
   })
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${targetPort}/health`).then((r) => r.ok, () => false)) return
+    if (
+      await fetch(`http://127.0.0.1:${targetPort}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error('fastapi-good did not start')

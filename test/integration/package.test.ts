@@ -22,7 +22,11 @@ const VERSION = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')
 let tarball = ''
 
 const installedBin = (dir: string) => path.join(dir, 'node_modules/.bin/authconform')
-const tsc = (dir: string) => exec(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir]).then(() => ({ code: 0, out: '' }), (error) => ({ code: error.code as number, out: `${error.stdout}${error.stderr}` }))
+const tsc = (dir: string) =>
+  exec(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir]).then(
+    () => ({ code: 0, out: '' }),
+    (error) => ({ code: error.code as number, out: `${error.stdout}${error.stderr}` }),
+  )
 
 beforeAll(async () => {
   // The files a clean clone would have, uncommitted edits included.
@@ -46,10 +50,27 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('the packed package', () => {
   test('ships what runs, not the tests, benches or examples built on devDependencies', () => {
-    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').map((line) => line.replace(/^package\//, ''))
-    expect(listed).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/types/harness/index.d.ts', 'harness/cli.ts', 'suites/claims.suite.ts', 'fixtures/targets/node-good/server.mjs', 'fixtures/wordlists/published-secrets.txt', 'docker/issuer/Dockerfile', 'docker/issuer/issuer.package-lock.json']))
+    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.replace(/^package\//, ''))
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'dist/cli.js',
+        'dist/index.js',
+        'dist/types/harness/index.d.ts',
+        'harness/cli.ts',
+        'suites/claims.suite.ts',
+        'fixtures/targets/node-good/server.mjs',
+        'fixtures/wordlists/published-secrets.txt',
+        'docker/issuer/Dockerfile',
+        'docker/issuer/issuer.package-lock.json',
+      ]),
+    )
     for (const absent of ['test/', 'bench/', 'fixtures/targets/node-fastify-jwt/', 'fixtures/targets/node-good/manifest.json', 'package-lock.json']) {
-      expect(listed.filter((file) => file.startsWith(absent)), absent).toEqual([])
+      expect(
+        listed.filter((file) => file.startsWith(absent)),
+        absent,
+      ).toEqual([])
     }
   })
 
@@ -75,20 +96,26 @@ describe('the packed package', () => {
     const dir = path.join(project, 'typed')
     mkdirSync(dir, { recursive: true })
     const tsconfig = (file: string) => JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: [] }, files: [file] })
-    writeFileSync(path.join(dir, 'authconform.config.ts'), `import { defineConfig, type ResultDocument } from 'authconform'
+    writeFileSync(
+      path.join(dir, 'authconform.config.ts'),
+      `import { defineConfig, type ResultDocument } from 'authconform'
 export default defineConfig({
   target: { command: 'uvicorn app:app --port $PORT', ready: '/health', profiles: ['EdDSA', 'RS256'], routes: { me: 'GET /api/me' } },
 })
 export const exitCodeOf = (document: ResultDocument): number => document.exitCode
-`)
+`,
+    )
     writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig('authconform.config.ts'))
     const good = await tsc(dir)
     expect(good.out).toBe('')
     expect(good.code).toBe(0)
 
-    writeFileSync(path.join(dir, 'wrong.config.ts'), `import { defineConfig } from 'authconform'
+    writeFileSync(
+      path.join(dir, 'wrong.config.ts'),
+      `import { defineConfig } from 'authconform'
 export default defineConfig({ target: { command: 'x', profiles: ['HS999'] } })
-`)
+`,
+    )
     writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig('wrong.config.ts'))
     const wrong = await tsc(dir)
     expect(wrong.code).not.toBe(0)

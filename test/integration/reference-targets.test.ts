@@ -8,25 +8,29 @@ import { confusion, REFERENCE_RUN_TIMEOUT_MS, referenceTargets, runReferenceTarg
  */
 // Three targets at a time: most of a run waits on the verifiers' JWKS cooldowns (30 s each).
 describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (manifest) => {
-  test(manifest.kind === 'good' ? 'passes every case in every profile' : `fails exactly its manifest: ${manifest.flaw}`, async ({ expect }) => {
-    const { cli, document } = await runReferenceTarget(manifest.name)
-    expect(document, cli.stderr).toBeDefined()
-    expect(document!.profiles.length).toBeGreaterThan(0)
-    for (const row of confusion(document!, manifest)) {
-      const { missing, unexpected, errored, warnsMissing, warnsUnexpected } = row
-      expect({ profile: row.profile, missing, unexpected, errored, warnsMissing, warnsUnexpected }).toEqual({
-        profile: row.profile,
-        missing: [],
-        unexpected: [],
-        errored: [],
-        warnsMissing: [],
-        warnsUnexpected: [],
-      })
-    }
-    if (manifest.kind === 'good') expect(manifest.mustFail).toEqual([])
-    // Warns never gate: a target whose flaw is warn-level (a refetch storm) exits 0.
-    expect(cli.code).toBe(manifest.mustFail.length ? 1 : 0)
-    expect(cli.stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, \d+ failed, \d+ warned, \d+ skipped, 0 errored$/)
-    expect(cli.leftovers()).toEqual([])
-  }, REFERENCE_RUN_TIMEOUT_MS + 30_000)
+  test(
+    manifest.kind === 'good' ? 'passes every case in every profile' : `fails exactly its manifest: ${manifest.flaw}`,
+    async ({ expect }) => {
+      const { cli, document } = await runReferenceTarget(manifest.name)
+      expect(document, cli.stderr).toBeDefined()
+      expect(document!.profiles.length).toBeGreaterThan(0)
+      for (const row of confusion(document!, manifest)) {
+        const { missing, unexpected, errored, warnsMissing, warnsUnexpected } = row
+        expect({ profile: row.profile, missing, unexpected, errored, warnsMissing, warnsUnexpected }).toEqual({
+          profile: row.profile,
+          missing: [],
+          unexpected: [],
+          errored: [],
+          warnsMissing: [],
+          warnsUnexpected: [],
+        })
+      }
+      if (manifest.kind === 'good') expect(manifest.mustFail).toEqual([])
+      // Warns never gate: a target whose flaw is warn-level (a refetch storm) exits 0.
+      expect(cli.code).toBe(manifest.mustFail.length ? 1 : 0)
+      expect(cli.stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, \d+ failed, \d+ warned, \d+ skipped, 0 errored$/)
+      expect(cli.leftovers()).toEqual([])
+    },
+    REFERENCE_RUN_TIMEOUT_MS + 30_000,
+  )
 })

@@ -35,9 +35,7 @@ describe('reports of a run against node-expired-leeway (EdDSA + ES256)', () => {
     expect(document.runtime.postgres).toMatch(/^(embedded|docker|url)$/)
     expect(document.target.command).toBe('node server.mjs')
     const failed = document.cases.filter((c) => c.verdict === 'fail')
-    expect(failed.map((c) => `${c.id} ${c.profile}`).sort()).toEqual(
-      ['claims/exp-past', 'claims/exp-past-beyond-leeway', 'claims/nbf-future'].flatMap((id) => [`${id} EdDSA`, `${id} ES256`]).sort(),
-    )
+    expect(failed.map((c) => `${c.id} ${c.profile}`).sort()).toEqual(['claims/exp-past', 'claims/exp-past-beyond-leeway', 'claims/nbf-future'].flatMap((id) => [`${id} EdDSA`, `${id} ES256`]).sort())
     expect(document.summary.failed).toBe(6)
     expect(document.summary.total).toBe(document.cases.length)
     expect(document.summary.passed + document.summary.failed + document.summary.warned + document.summary.skipped + document.summary.errored).toBe(document.summary.total)

@@ -21,7 +21,10 @@ beforeAll(async () => {
     stdio: 'ignore',
   })
   for (let i = 0; i < 100; i++) {
-    const up = await fetch(`http://127.0.0.1:${targetPort}/health`).then((r) => r.ok, () => false)
+    const up = await fetch(`http://127.0.0.1:${targetPort}/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (up) return
     await new Promise((r) => setTimeout(r, 50))
   }

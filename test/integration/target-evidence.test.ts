@@ -41,9 +41,7 @@ describe('a target that answers 401 to the valid token', () => {
     const at = lines.findIndex((line) => line.startsWith('FAIL [high] baseline/valid-token (EdDSA)'))
     expect(at, run.stdout).toBeGreaterThanOrEqual(0)
     const [reason, request, response, fix] = lines.slice(at + 1, at + 5)
-    expect(reason).toBe(
-      '    reason:   the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch',
-    )
+    expect(reason).toBe('    reason:   the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch')
     expect(request).toMatch(/^ {4}request: {2}GET http:\/\/127\.0\.0\.1:\d+\/api\/me {2}Authorization: Bearer eyJ\S+…\(\d+ chars\)$/)
     expect(response).toMatch(/^ {4}response: 401 faulty-target refuses every token second line /)
     expect(fix).toMatch(
@@ -63,9 +61,7 @@ describe('a target that answers 401 to the valid token', () => {
     const others = document.cases.filter((c) => c.verdict === 'error')
     expect(others.length).toBe(4)
     for (const c of others) {
-      expect(c.reason, c.id).toBe(
-        'baseline failed, so a rejection would prove nothing: the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch',
-      )
+      expect(c.reason, c.id).toBe('baseline failed, so a rejection would prove nothing: the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch')
     }
   })
 

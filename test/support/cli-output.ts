@@ -9,7 +9,10 @@ export const STACK_FRAME = /\n\s+at .+:\d+:\d+/
  * line and `  | ` detail lines), and no stack trace.
  */
 export function expectOneLineError(stderr: string, pattern: RegExp) {
-  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('runtime:') && !l.startsWith('  |'))
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('runtime:') && !l.startsWith('  |'))
   expect(lines, stderr).toHaveLength(1)
   expect(lines[0]).toMatch(/^authconform: /)
   expect(lines[0]).toMatch(pattern)

@@ -49,9 +49,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
       const interrupt = options.interrupt
       if (!interrupt || interrupted || !interrupt.when.test(stdout + stderr)) return
       interrupted = true
-      void (interrupt.first?.(stdout + stderr) ?? Promise.resolve())
-        .catch((error) => (interruptError = error))
-        .finally(() => child.kill(interrupt.signal))
+      void (interrupt.first?.(stdout + stderr) ?? Promise.resolve()).catch((error) => (interruptError = error)).finally(() => child.kill(interrupt.signal))
     }
     child.stdout.on('data', (d) => {
       stdout += d

@@ -73,7 +73,9 @@ export function boundSockets(pids: number[]): BoundSocket[] {
 }
 
 function allPids(): number[] {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number)
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
 }
 
 function safeReadlink(file: string): string {

@@ -28,7 +28,10 @@ describe('the catalogue', () => {
     expect(c.refs.length).toBeGreaterThanOrEqual(1)
     // RFC sections, CVEs, CWEs, OWASP API Top 10 entries, WHATWG Fetch sections.
     for (const ref of c.refs) expect(ref).toMatch(/^(RFC\d+-[\d.]+|CVE-\d{4}-\d{4,}|CWE-\d+|OWASP-API\d+-\d{4}|Fetch-[\d.]+)$/)
-    expect(c.refs.some((ref) => ref.startsWith('RFC')), 'at least one RFC section').toBe(true)
+    expect(
+      c.refs.some((ref) => ref.startsWith('RFC')),
+      'at least one RFC section',
+    ).toBe(true)
     expect(c.fix.trim()).not.toBe('')
   })
 

@@ -55,9 +55,7 @@ describe('SARIF 2.1.0', () => {
   })
 
   test('an errored case is a tool notification, not an alert', () => {
-    expect(run.invocations[0].toolExecutionNotifications).toEqual([
-      expect.objectContaining({ level: 'error', message: { text: expect.stringContaining('cors/allowed-origin-reads [EdDSA] could not be judged: Chromium not found') } }),
-    ])
+    expect(run.invocations[0].toolExecutionNotifications).toEqual([expect.objectContaining({ level: 'error', message: { text: expect.stringContaining('cors/allowed-origin-reads [EdDSA] could not be judged: Chromium not found') } })])
   })
 })
 
@@ -69,15 +67,25 @@ describe('expected failures', () => {
       caseResult({ id: 'claims/aud-wrong', verdict: 'pass' }),
       caseResult({ id: 'claims/iat-future', verdict: 'skip' }),
     ]
-    const applied = applyExpectedFailures(cases, [
-      { id: 'claims/exp-past', profile: 'EdDSA', reason: 'legacy clients until 2027-01' },
-      { id: 'claims/aud-wrong', reason: 'was broken' },
-      { id: 'claims/iat-future', reason: 'never ran here: not "fixed"' },
-    ], 'expected.json')
+    const applied = applyExpectedFailures(
+      cases,
+      [
+        { id: 'claims/exp-past', profile: 'EdDSA', reason: 'legacy clients until 2027-01' },
+        { id: 'claims/aud-wrong', reason: 'was broken' },
+        { id: 'claims/iat-future', reason: 'never ran here: not "fixed"' },
+      ],
+      'expected.json',
+    )
     expect(applied.cases.map((c) => c.expected)).toEqual(['legacy clients until 2027-01', undefined, undefined, undefined])
     expect(applied.expectedFailures).toEqual({ file: 'expected.json', matched: 1, fixed: [{ id: 'claims/aud-wrong', reason: 'was broken' }] })
     expect(exitCodeFor(applied.cases, 'low', [])).toBe(1) // HS256's failure is not covered
-    expect(exitCodeFor(applied.cases.filter((c) => c.profile === 'EdDSA'), 'low', [])).toBe(0)
+    expect(
+      exitCodeFor(
+        applied.cases.filter((c) => c.profile === 'EdDSA'),
+        'low',
+        [],
+      ),
+    ).toBe(0)
     const terminal = renderTerminal({ ...resultDocument(applied.cases, { profiles: ['EdDSA', 'HS256'] }), expectedFailures: applied.expectedFailures }, { color: false })
     expect(terminal).toMatch(/xfail/)
     expect(terminal).toContain('expected: legacy clients until 2027-01 (from the expected-failures file: does not fail the run)')

@@ -64,11 +64,7 @@ describe('a config file, compiled by esbuild when the CLI runs from its build', 
     const file = path.join(configs, 'authconform.config.ts')
     writeFileSync(
       file,
-      [
-        "import { defineConfig } from 'authconform'",
-        "import { me } from './routes.ts'",
-        "export default defineConfig({ target: { url: 'http://127.0.0.1:1', routes: { me } }, here: __dirname, url: import.meta.url } as never)",
-      ].join('\n'),
+      ["import { defineConfig } from 'authconform'", "import { me } from './routes.ts'", "export default defineConfig({ target: { url: 'http://127.0.0.1:1', routes: { me } }, here: __dirname, url: import.meta.url } as never)"].join('\n'),
     )
     const loaded = await importCompiledConfig(file, await index())
     expect(loaded?.default).toEqual({ target: { url: 'http://127.0.0.1:1', routes: { me: 'GET /api/whoami' } }, here: configs, url: pathToFileURL(file).href })

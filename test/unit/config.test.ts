@@ -80,15 +80,9 @@ describe('resolveConfig', () => {
 
   test('the valid keys are listed through optional and defaulted objects, and at the top', () => {
     const resource = { create: 'POST /items', list: 'GET /items', read: 'GET /items/:id', lst: 'GET /x' }
-    expect(configError({ target: { ...URL_TARGET, routes: { ...URL_TARGET.routes, resource } } }).message).toContain(
-      'unknown key "target.routes.resource.lst" (valid: create, body, id, list, items, read, update, updateBody, remove)',
-    )
-    expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain(
-      'unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds)',
-    )
-    expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain(
-      '(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, expectedFailures, reports)',
-    )
+    expect(configError({ target: { ...URL_TARGET, routes: { ...URL_TARGET.routes, resource } } }).message).toContain('unknown key "target.routes.resource.lst" (valid: create, body, id, list, items, read, update, updateBody, remove)')
+    expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain('unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds)')
+    expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain('(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, expectedFailures, reports)')
   })
 
   test('a value that is not data is a config error naming the key', () => {
@@ -113,9 +107,7 @@ describe('resolveConfig', () => {
 
   test('a --profile the target does not support names the profile and the supported ones', () => {
     const target = { ...URL_TARGET, profiles: ['EdDSA', 'ES256'] }
-    expect(configError({ target }, { profiles: ['RS256'] }).message).toBe(
-      'profile RS256 is not in target.profiles (EdDSA, ES256): add it there or pick from those',
-    )
+    expect(configError({ target }, { profiles: ['RS256'] }).message).toBe('profile RS256 is not in target.profiles (EdDSA, ES256): add it there or pick from those')
   })
 
   test('a --profile the target supports narrows the run to it', () => {
@@ -163,11 +155,7 @@ describe('importConfigFile', () => {
     const file = path.join(tempDir(path.join(REPO, '.tmp')), 'authconform.config.ts')
     writeFileSync(
       file,
-      [
-        "import { defineConfig } from 'authconform'",
-        'const port: number = 0',
-        "export default defineConfig({ target: { command: 'node app.js', cwd: './backend', routes: { me: 'GET /api/me' } }, issuer: { port } })",
-      ].join('\n'),
+      ["import { defineConfig } from 'authconform'", 'const port: number = 0', "export default defineConfig({ target: { command: 'node app.js', cwd: './backend', routes: { me: 'GET /api/me' } }, issuer: { port } })"].join('\n'),
     )
     const config = await importConfigFile(file)
     expect(config).toEqual({ target: { command: 'node app.js', cwd: './backend', routes: { me: 'GET /api/me' } }, issuer: { port: 0 } })

@@ -29,14 +29,14 @@ describe('isSuccess', () => {
 
 describe('curlOf', () => {
   test('single-quotes every argument and escapes embedded single quotes', () => {
-    expect(curlOf(REQUEST)).toBe(
-      `curl -sS -i -X POST 'http://127.0.0.1:8000/api/me?a=1&b=2' -H 'authorization: Bearer abc.def.ghi' -H 'x-note: it'\\''s $HOME \`id\`'`,
-    )
+    expect(curlOf(REQUEST)).toBe(`curl -sS -i -X POST 'http://127.0.0.1:8000/api/me?a=1&b=2' -H 'authorization: Bearer abc.def.ghi' -H 'x-note: it'\\''s $HOME \`id\`'`)
   })
 
   test('a shell reads back exactly the original arguments', () => {
     const args = curlOf(REQUEST).slice('curl '.length)
-    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${args}`], { encoding: 'utf8' }).split('\n').slice(0, -1)
+    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${args}`], { encoding: 'utf8' })
+      .split('\n')
+      .slice(0, -1)
     expect(argv).toEqual(['-sS', '-i', '-X', 'POST', REQUEST.url, '-H', 'authorization: Bearer abc.def.ghi', '-H', "x-note: it's $HOME `id`"])
   })
 
@@ -45,7 +45,9 @@ describe('curlOf', () => {
     const request = { method: 'GET', url: `http://127.0.0.1:8000/me?q=${'.'.repeat(100_000)}`, headers: { authorization: `Bearer ${token}` } }
     const curl = curlOf(request)
     expect(curl.length).toBeLessThan(300)
-    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${curl.slice('curl '.length)}`], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 }).split('\n').slice(0, -1)
+    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${curl.slice('curl '.length)}`], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 })
+      .split('\n')
+      .slice(0, -1)
     expect(argv).toEqual(['-sS', '-i', request.url, '-H', `authorization: Bearer ${token}`])
   })
 
@@ -77,9 +79,7 @@ describe('evidenceOf', () => {
   })
 
   test('shows only the response headers worth showing, and the status and time', () => {
-    const evidence = evidenceOf(
-      exchange({ status: 401, ms: 7, headers: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain', 'set-cookie': 's=1', server: 'x' } }),
-    )
+    const evidence = evidenceOf(exchange({ status: 401, ms: 7, headers: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain', 'set-cookie': 's=1', server: 'x' } }))
     expect(evidence).toMatchObject({ status: 401, ms: 7, responseHeaders: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' } })
     expect(Object.keys(evidence.responseHeaders!)).toEqual(['www-authenticate', 'content-type'])
   })

@@ -1,14 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { JudgeContext } from '../../harness/core/case.ts'
-import {
-  acceptedPreferably,
-  rejectedPreferably,
-  answersWithoutCrashing,
-  neverFetches,
-  refusedOrReadAsLast,
-  rejected,
-  rejectedWithoutFetching,
-} from '../../suites/catalogue/expect.ts'
+import { acceptedPreferably, rejectedPreferably, answersWithoutCrashing, neverFetches, refusedOrReadAsLast, rejected, rejectedWithoutFetching } from '../../suites/catalogue/expect.ts'
 import { exchange, principal } from './support.ts'
 import { findCase } from '../../harness/core/catalogue.ts'
 import { CATALOGUE } from '../../suites/catalogue/index.ts'
@@ -96,7 +88,7 @@ describe('bearer/header-and-query (A in the header, B in ?access_token=)', () =>
   const judge = (findCase(CATALOGUE, 'bearer/header-and-query') as ProbingCase).expect
   const as = (id: string) => exchange({ status: 200, body: JSON.stringify({ user: { id } }) })
 
-  test("a server that never reads the query answers as A: conformant", () => {
+  test('a server that never reads the query answers as A: conformant', () => {
     expect(judge(as('user-a-id'), context)).toMatchObject({ verdict: 'pass', reason: expect.stringContaining('query ignored') })
   })
 

@@ -43,7 +43,12 @@ describe('remedies', () => {
     const snippetFiles = files.map((entry) => path.relative(SNIPPET_DIR, path.join(entry.parentPath, entry.name))).filter((file) => file.includes(path.sep))
     const expected = REMEDIES.flatMap((remedy) => Object.entries(remedy.snippets).flatMap(([source, snippet]) => (snippet?.code ? [path.join(remedy.name, SNIPPET_FILES[source as SnippetSource])] : [])))
     expect(snippetFiles.sort()).toEqual(expected.sort())
-    expect(files.filter((entry) => entry.parentPath === SNIPPET_DIR).map((entry) => entry.name).sort()).toEqual(['snippet-globals.d.ts', 'tsconfig.json'])
+    expect(
+      files
+        .filter((entry) => entry.parentPath === SNIPPET_DIR)
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual(['snippet-globals.d.ts', 'tsconfig.json'])
   })
 
   test.each(REMEDIES.map((r) => [r.name, r] as const))('%s: why in 2-4 sentences, each library covered, snippets 3-12 lines', (_name, remedy) => {
@@ -77,7 +82,7 @@ describe('remedies', () => {
  * module: a misspelt `jwt.PyJWKClinet` or a `PyJWKClient(timeout=…)` that 2.6 lacks fails here.
  * Names the snippet leaves to the app (JWKS_URL, verify, db) are not resolved.
  */
-const PYTHON_CHECK = String.raw`
+const PYTHON_CHECK = `
 import ast, importlib, inspect, json, sys
 
 UNKNOWN = object()
@@ -164,8 +169,7 @@ function typeScriptDiagnostics(snippets: SnippetUnderTest[]): string[] {
   const { getSourceFile, fileExists, readFile } = host
   host.fileExists = (file) => files.has(file) || fileExists.call(host, file)
   host.readFile = (file) => files.get(file) ?? readFile.call(host, file)
-  host.getSourceFile = (file, language, ...rest) =>
-    files.has(file) ? ts.createSourceFile(file, files.get(file)!, language, true) : getSourceFile.call(host, file, language, ...rest)
+  host.getSourceFile = (file, language, ...rest) => (files.has(file) ? ts.createSourceFile(file, files.get(file)!, language, true) : getSourceFile.call(host, file, language, ...rest))
   const program = ts.createProgram([...files.keys()], { ...options, noUnusedLocals: false }, host)
   return ts
     .getPreEmitDiagnostics(program)
@@ -193,14 +197,21 @@ describe('remedy snippets are real code', () => {
     ]
     const out = execFileSync('/usr/bin/python3', ['-c', PYTHON_CHECK], { input: JSON.stringify(broken), encoding: 'utf8' })
     const problems: string[] = JSON.parse(out)
-    for (const name of ['typo', 'kwarg', 'method', 'syntax']) expect(problems.some((p) => p.startsWith(`${name}:`)), problems.join('\n')).toBe(true)
+    for (const name of ['typo', 'kwarg', 'method', 'syntax'])
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        problems.join('\n'),
+      ).toBe(true)
   })
 
   test('every TypeScript snippet parses', () => {
     for (const snippet of inLanguage('typescript')) {
       const file = ts.createSourceFile(`${snippet.name}.ts`, snippet.code, ts.ScriptTarget.ES2023, true, ts.ScriptKind.TS)
       const diagnostics = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics
-      expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), snippet.name).toEqual([])
+      expect(
+        diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+        snippet.name,
+      ).toEqual([])
     }
   })
 

@@ -22,53 +22,83 @@ const scratch = (prefix: string) => {
 }
 afterAll(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 
-interface Step { name?: string; id?: string; uses?: string; shell?: string; run?: string; with: Record<string, string>; env: Record<string, string> }
+interface Step {
+  name?: string
+  id?: string
+  uses?: string
+  shell?: string
+  run?: string
+  with: Record<string, string>
+  env: Record<string, string>
+}
 
 /** The steps of `runs.steps`, read for the shapes this action.yml uses: scalars, one-level maps, `run: |` blocks. */
 function actionSteps(): Step[] {
   const body = action.slice(action.indexOf('\n  steps:\n') + '\n  steps:\n'.length)
-  return body.split(/^ {4}- /m).slice(1).map((chunk) => {
-    const step: Step = { with: {}, env: {} }
-    const lines = `      ${chunk}`.split('\n')
-    for (let i = 0; i < lines.length; i++) {
-      const match = /^ {6}([\w-]+):(?: (.*))?$/.exec(lines[i]!)
-      if (!match) continue
-      const [, key, value] = match as unknown as [string, string, string | undefined]
-      const nested: string[] = []
-      while (i + 1 < lines.length && (lines[i + 1]!.startsWith('        ') || lines[i + 1] === '')) nested.push(lines[++i]!)
-      if (value === '|') step.run = nested.map((line) => line.slice(8)).join('\n').trimEnd() + '\n'
-      else if (key === 'with' || key === 'env') for (const line of nested) { const entry = /^ {8}([\w-]+): (.*)$/.exec(line); if (entry) step[key][entry[1]!] = entry[2]! }
-      else (step as unknown as Record<string, string>)[key] = value ?? ''
-    }
-    return step
-  })
+  return body
+    .split(/^ {4}- /m)
+    .slice(1)
+    .map((chunk) => {
+      const step: Step = { with: {}, env: {} }
+      const lines = `      ${chunk}`.split('\n')
+      for (let i = 0; i < lines.length; i++) {
+        const match = /^ {6}([\w-]+):(?: (.*))?$/.exec(lines[i]!)
+        if (!match) continue
+        const [, key, value] = match as unknown as [string, string, string | undefined]
+        const nested: string[] = []
+        while (i + 1 < lines.length && (lines[i + 1]!.startsWith('        ') || lines[i + 1] === '')) nested.push(lines[++i]!)
+        if (value === '|')
+          step.run =
+            nested
+              .map((line) => line.slice(8))
+              .join('\n')
+              .trimEnd() + '\n'
+        else if (key === 'with' || key === 'env')
+          for (const line of nested) {
+            const entry = /^ {8}([\w-]+): (.*)$/.exec(line)
+            if (entry) step[key][entry[1]!] = entry[2]!
+          }
+        else (step as unknown as Record<string, string>)[key] = value ?? ''
+      }
+      return step
+    })
 }
 
-const inputDefaults = Object.fromEntries([...action.matchAll(/^ {2}([\w-]+):\n {4}description:[^]*?\n {4}default: (.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'(.*)'$/, '$1')]))
+const inputDefaults = Object.fromEntries([...action.matchAll(/^ {2}([\w-]+):\n {4}description:[\s\S]*?\n {4}default: (.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'(.*)'$/, '$1')]))
 const step = (id: string) => actionSteps().find((s) => s.id === id) ?? expect.fail(`no step with id ${id}`)
 
 /** A stand-in $GITHUB_ACTION_PATH: an authconform that records its arguments and exits with STUB_EXIT. */
 function fakeActionPath(): string {
   const dir = scratch('authconform-action-')
   mkdirSync(path.join(dir, 'bin'))
-  writeFileSync(path.join(dir, 'bin/authconform.mjs'), `import { writeFileSync } from 'node:fs'
+  writeFileSync(
+    path.join(dir, 'bin/authconform.mjs'),
+    `import { writeFileSync } from 'node:fs'
 writeFileSync(process.env.STUB_RECORD, JSON.stringify({ argv: process.argv.slice(2), chromium: process.env.AUTHCONFORM_CHROMIUM ?? null, summary: process.env.AUTHCONFORM_GITHUB_SUMMARY ?? null }))
 process.exit(Number(process.env.STUB_EXIT ?? 0))
-`)
+`,
+  )
   writeFileSync(path.join(dir, 'package-lock.json'), '{ "lockfileVersion": 3 }\n')
   return dir
 }
 
-interface StepRun { code: number | null; stderr: string; output: string; githubEnv: string; record?: { argv: string[]; chromium: string | null; summary: string | null } }
+interface StepRun {
+  code: number | null
+  stderr: string
+  output: string
+  githubEnv: string
+  record?: { argv: string[]; chromium: string | null; summary: string | null }
+}
 
 /** Runs one step's script as the runner would: its env with `${{ inputs.* }}` and `${{ steps.*.outputs.* }}` filled in. */
 function runStep(s: Step, options: { inputs?: Record<string, string>; outputs?: Record<string, string>; env?: Record<string, string>; actionPath?: string; path?: string } = {}): StepRun {
   const work = scratch('authconform-step-')
   const files = { GITHUB_OUTPUT: path.join(work, 'output'), GITHUB_ENV: path.join(work, 'env'), STUB_RECORD: path.join(work, 'record.json') }
   for (const file of [files.GITHUB_OUTPUT, files.GITHUB_ENV]) writeFileSync(file, '')
-  const expression = (value: string) => value
-    .replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_, name: string) => options.inputs?.[name] ?? inputDefaults[name] ?? expect.fail(`undeclared input ${name}`))
-    .replace(/\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}/g, (_, id: string, name: string) => options.outputs?.[`${id}.${name}`] ?? '')
+  const expression = (value: string) =>
+    value
+      .replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_, name: string) => options.inputs?.[name] ?? inputDefaults[name] ?? expect.fail(`undeclared input ${name}`))
+      .replace(/\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}/g, (_, id: string, name: string) => options.outputs?.[`${id}.${name}`] ?? '')
   const stepEnv = Object.fromEntries(Object.entries(s.env).map(([name, value]) => [name, expression(value)]))
   // Nothing inherited from this process: a CI run of these tests must not touch its own GITHUB_ENV.
   const env = {
@@ -80,7 +110,7 @@ function runStep(s: Step, options: { inputs?: Record<string, string>; outputs?: 
     ...options.env,
   }
   const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', s.run!], { cwd: work, env, encoding: 'utf8' })
-  let record
+  let record: { argv: string[]; chromium: string | null; summary: string | null } | undefined
   try {
     record = JSON.parse(readFileSync(files.STUB_RECORD, 'utf8'))
   } catch {
@@ -109,7 +139,7 @@ describe('setup and install', () => {
     expect(setup.with['node-version']).toBe('${{ inputs.node-version }}')
   })
 
-  test('the npm cache is keyed by the hash of the action\'s own lockfile, computed before the install', () => {
+  test("the npm cache is keyed by the hash of the action's own lockfile, computed before the install", () => {
     const steps = actionSteps()
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'))!
     expect(cache.uses).toBe('actions/cache@v4')
@@ -122,10 +152,14 @@ describe('setup and install', () => {
     const actionPath = fakeActionPath()
     const hashed = runStep(step('lockfile'), { actionPath })
     expect(hashed.code).toBe(0)
-    expect(hashed.output).toBe(`sha256=${createHash('sha256').update(readFileSync(path.join(actionPath, 'package-lock.json'))).digest('hex')}\n`)
+    expect(hashed.output).toBe(
+      `sha256=${createHash('sha256')
+        .update(readFileSync(path.join(actionPath, 'package-lock.json')))
+        .digest('hex')}\n`,
+    )
   })
 
-  test('installs only the runtime dependencies, into the action\'s own directory', () => {
+  test("installs only the runtime dependencies, into the action's own directory", () => {
     expect(actionSteps().find((s) => s.name === 'Install authconform')!.run).toBe('npm ci --omit=dev --prefix "$GITHUB_ACTION_PATH" --no-audit --no-fund')
   })
 
@@ -157,9 +191,31 @@ describe('the run step', () => {
     })
     expect(result.stderr).toBe('')
     expect(result.record!.argv).toEqual([
-      'run', '--config', 'my dir/authconform.config.ts', '--fail-on', 'low', '--sarif', 'authconform.sarif', '--html', 'authconform-report.html',
-      '--profile', 'EdDSA,HS256', '--expected-failures', 'known gaps.json',
-      '--only', 'claims/exp past', '--skip', 'claims/*', 'two  spaces', '$HOME', '$(touch', 'pwned)', 'a "quoted" word', "it's", '', '--suite=keys',
+      'run',
+      '--config',
+      'my dir/authconform.config.ts',
+      '--fail-on',
+      'low',
+      '--sarif',
+      'authconform.sarif',
+      '--html',
+      'authconform-report.html',
+      '--profile',
+      'EdDSA,HS256',
+      '--expected-failures',
+      'known gaps.json',
+      '--only',
+      'claims/exp past',
+      '--skip',
+      'claims/*',
+      'two  spaces',
+      '$HOME',
+      '$(touch',
+      'pwned)',
+      'a "quoted" word',
+      "it's",
+      '',
+      '--suite=keys',
     ])
   })
 
@@ -183,7 +239,7 @@ describe('the run step', () => {
     expect(result.output).toBe('exit-code=2\n')
   })
 
-  test('authconform\'s exit code is the step\'s and the exit-code output', () => {
+  test("authconform's exit code is the step's and the exit-code output", () => {
     for (const code of [0, 1, 3]) {
       const result = runStep(run(), { env: { STUB_EXIT: String(code) } })
       expect(result.code).toBe(code)
@@ -196,7 +252,7 @@ describe('the run step', () => {
     expect(runStep(run(), { inputs: { summary: 'false' } }).record!.summary).toBe('false')
   })
 
-  test('the Chromium the deps step found is used; none found leaves the caller\'s AUTHCONFORM_CHROMIUM alone', () => {
+  test("the Chromium the deps step found is used; none found leaves the caller's AUTHCONFORM_CHROMIUM alone", () => {
     expect(runStep(run(), { outputs: { 'deps.chromium': '/opt/google/chrome/chrome' } }).record!.chromium).toBe('/opt/google/chrome/chrome')
     expect(runStep(run(), { env: { AUTHCONFORM_CHROMIUM: '/custom/chrome' } }).record!.chromium).toBe('/custom/chrome')
     expect(runStep(run()).record!.chromium).toBeNull()
@@ -229,14 +285,14 @@ describe('AUTHCONFORM_CHROMIUM stays inside the action', () => {
     expect(runStep(step('run'), { outputs: { 'deps.chromium': chromium } }).record!.chromium).toBe(chromium)
   })
 
-  test('`export-chromium: true` also exports it to the job\'s later steps', () => {
+  test("`export-chromium: true` also exports it to the job's later steps", () => {
     const { actionPath, fakeBin } = withRealDepsScript()
     const deps = runStep(step('deps'), { actionPath, path: fakeBin, inputs: { 'export-chromium': 'true' } })
     expect(deps.code, deps.stderr).toBe(0)
     expect(deps.githubEnv).toBe(`AUTHCONFORM_CHROMIUM=${path.join(fakeBin, 'google-chrome')}\n`)
   })
 
-  test('nothing found (Debian\'s Chromium present, or the caller set it), nothing exported', () => {
+  test("nothing found (Debian's Chromium present, or the caller set it), nothing exported", () => {
     const { actionPath, fakeBin } = withRealDepsScript()
     const deps = runStep(step('deps'), { actionPath, path: fakeBin, inputs: { 'export-chromium': 'true' }, env: { AUTHCONFORM_CHROMIUM: '/custom/chrome' } })
     expect(deps.code, deps.stderr).toBe(0)

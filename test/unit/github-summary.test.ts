@@ -26,7 +26,7 @@ describe('renderGithubSummary', () => {
   const document = { ...base, failOn: 'high' as Severity, target: { name: 'api', config: 'api/authconform.config.ts' }, expectedFailures: { matched: 1, fixed: [{ id: 'claims/sub-missing', profile: 'HS256' as const, reason: 'x' }] } }
   const markdown = renderGithubSummary(document)
 
-  test('opens with the terminal\'s summary line and what the exit code means', () => {
+  test("opens with the terminal's summary line and what the exit code means", () => {
     expect(markdown).toContain(`**${summaryLine(document)}**`)
     expect(markdown).toContain('1 passed, 3 failed, 2 warned, 1 skipped, 1 errored')
     expect(markdown).toMatch(/❌ \*\*Failed\*\* \(exit code 1\): 1 failure at or above `--fail-on high`, 1 case could not be judged \(1 failure below it and 1 expected failure do not fail the job\)\./)
@@ -57,7 +57,7 @@ describe('renderGithubSummary', () => {
 
   test('run errors and an interrupted run', () => {
     const broken = resultDocument([caseResult({ id: 'claims/exp-past', verdict: 'pass' })], { runErrors: ['suite keys failed to load'] })
-    expect(renderGithubSummary(broken)).toMatch(/Failed\*\* \(exit code 1\): 1 run error\.[^]*### Run errors\n\n- suite keys failed to load/)
+    expect(renderGithubSummary(broken)).toMatch(/Failed\*\* \(exit code 1\): 1 run error\.[\s\S]*### Run errors\n\n- suite keys failed to load/)
     expect(renderGithubSummary({ ...broken, interrupted: 'SIGINT', exitCode: 130 })).toContain('⏹️ **Interrupted by SIGINT** (exit code 130)')
   })
 

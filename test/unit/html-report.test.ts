@@ -75,7 +75,13 @@ function tagsOf(html: string): Tag[] {
   return tags
 }
 
-const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
 
 describe('renderHtml', () => {
   const html = renderHtml(DOCUMENT)
@@ -92,7 +98,17 @@ describe('renderHtml', () => {
 
   test('loads nothing: no src, no event handler, only fragment links and reference links to the specs', () => {
     const tags = tagsOf(html)
-    const referenceUrls = new Set(DOCUMENT.cases.flatMap((c) => c.refs).flatMap((id) => { try { return [reference(id).url] } catch { return [] } }))
+    const referenceUrls = new Set(
+      DOCUMENT.cases
+        .flatMap((c) => c.refs)
+        .flatMap((id) => {
+          try {
+            return [reference(id).url]
+          } catch {
+            return []
+          }
+        }),
+    )
     for (const tag of tags) {
       for (const [name, value] of tag.attributes) {
         expect(name, `<${tag.name} ${name}>`).not.toMatch(/^(src|srcset|action|formaction|poster|background|data|ping|on.*)$/)
@@ -101,7 +117,7 @@ describe('renderHtml', () => {
           if (value.startsWith('#')) continue
           expect(tag.name).toBe('a')
           expect(tag.attributes).toContainEqual(['class', 'ref'])
-          expect(referenceUrls.has(unescape(value)), value).toBe(true)
+          expect(referenceUrls.has(unescapeHtml(value)), value).toBe(true)
         }
       }
     }
@@ -118,10 +134,10 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="ref">&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;</span>')
   })
 
-  test('a Content-Security-Policy forbids loading anything and allows only this page\'s own script', () => {
+  test("a Content-Security-Policy forbids loading anything and allows only this page's own script", () => {
     const meta = tagsOf(html).find((t) => t.attributes.some(([n, v]) => n === 'http-equiv' && v === 'Content-Security-Policy'))!
-    const policy = unescape(meta.attributes.find(([n]) => n === 'content')![1])
-    for (const directive of ["default-src 'none'", "style-src 'unsafe-inline'", "img-src data:", "base-uri 'none'", "form-action 'none'"]) expect(policy).toContain(directive)
+    const policy = unescapeHtml(meta.attributes.find(([n]) => n === 'content')![1])
+    for (const directive of ["default-src 'none'", "style-src 'unsafe-inline'", 'img-src data:', "base-uri 'none'", "form-action 'none'"]) expect(policy).toContain(directive)
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!
     const hash = createHash('sha256').update(script).digest('base64')
     expect(policy).toContain(`script-src 'unsafe-inline' 'sha256-${hash}'`)
@@ -144,10 +160,26 @@ describe('renderHtml', () => {
     const rows = Object.fromEntries([...html.matchAll(/<tr class="case" data-case="([^"]+)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [m[1]!, m[2]!]))
     expect(Object.keys(rows)).toEqual(['baseline/valid-token', 'claims/exp-past', 'malformed/one-megabyte', 'ownership/read-other-users-item', 'ownership/deleted-user-token', 'cors/allowed-origin-reads'])
     const cells = (id: string) => [...rows[id]!.matchAll(/<td class="cell ([\w-]+)[^"]*" data-profile="(\w+)"[^>]*>(.*?)<\/td>/g)].map((m) => [m[2], m[1], m[3]!.replace(/<[^>]+>/g, '')])
-    expect(cells('baseline/valid-token')).toEqual([['EdDSA', 'v-pass', 'pass'], ['ES256', 'v-pass', 'pass'], ['HS256', 'v-pass', 'pass']])
-    expect(cells('claims/exp-past')).toEqual([['EdDSA', 'v-pass', 'pass'], ['ES256', 'v-fail', 'fail'], ['HS256', 'v-skip', 'skip']])
-    expect(cells('malformed/one-megabyte')).toEqual([['EdDSA', 'v-fail', 'fail'], ['ES256', 'v-error', 'error'], ['HS256', 'v-none', '—']])
-    expect(cells('cors/allowed-origin-reads')).toEqual([['EdDSA', 'v-none', '—'], ['ES256', 'v-none', '—'], ['HS256', 'v-warn', 'warn']])
+    expect(cells('baseline/valid-token')).toEqual([
+      ['EdDSA', 'v-pass', 'pass'],
+      ['ES256', 'v-pass', 'pass'],
+      ['HS256', 'v-pass', 'pass'],
+    ])
+    expect(cells('claims/exp-past')).toEqual([
+      ['EdDSA', 'v-pass', 'pass'],
+      ['ES256', 'v-fail', 'fail'],
+      ['HS256', 'v-skip', 'skip'],
+    ])
+    expect(cells('malformed/one-megabyte')).toEqual([
+      ['EdDSA', 'v-fail', 'fail'],
+      ['ES256', 'v-error', 'error'],
+      ['HS256', 'v-none', '—'],
+    ])
+    expect(cells('cors/allowed-origin-reads')).toEqual([
+      ['EdDSA', 'v-none', '—'],
+      ['ES256', 'v-none', '—'],
+      ['HS256', 'v-warn', 'warn'],
+    ])
     expect(rows['claims/exp-past']).toContain('title="HS256: skip — HS256 has no JWKS"')
   })
 
@@ -171,7 +203,11 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="status-word">FAILED</span><span>exit code 1 · 3 failures at or above low · 1 case could not be judged')
     expect(html).toContain('(fail-on low)')
     const profileRows = [...html.matchAll(/<tr><th scope="row">(\w+)<\/th><td class="barcell">[\s\S]*?<\/tr>/g)].map((m) => [m[1], [...m[0].matchAll(/<td class="num[^"]*">(\d+)<\/td>/g)].map((n) => Number(n[1]))])
-    expect(profileRows).toEqual([['EdDSA', [3, 2, 0, 0, 0, 5]], ['ES256', [1, 1, 0, 0, 1, 3]], ['HS256', [1, 0, 1, 1, 0, 3]]])
+    expect(profileRows).toEqual([
+      ['EdDSA', [3, 2, 0, 0, 0, 5]],
+      ['ES256', [1, 1, 0, 0, 1, 3]],
+      ['HS256', [1, 0, 1, 1, 0, 3]],
+    ])
   })
 
   test('a finding shows title, severity, reason, fix, evidence; steps in order with the deciding one marked', () => {
@@ -207,7 +243,7 @@ describe('renderHtml', () => {
     const visible = /<pre class="curl" id="curl-(f\d+)">([^<]*)<\/pre>/g
     const pres = [...html.matchAll(visible)]
     const huge = pres.find((m) => m[2]!.includes('AAAA'))!
-    expect(unescape(huge[2]!)).toBe(`${HUGE_CURL.slice(0, VISIBLE_CURL_CHARS)}…`)
+    expect(unescapeHtml(huge[2]!)).toBe(`${HUGE_CURL.slice(0, VISIBLE_CURL_CHARS)}…`)
     const key = huge[1]!
     expect(html).toContain(`<button type="button" class="copy" data-source="full-${key}">Copy</button>`)
     expect(html).toContain(`<template id="full-${key}">${HUGE_CURL.replace(/'/g, '&#39;')}</template>`)

@@ -33,7 +33,13 @@ async function publicJwk(alg: string): Promise<PublicJwk> {
 }
 
 const KEYS = await Promise.all(
-  ([['Ed25519', 'OKP'], ['ES256', 'EC'], ['RS256', 'RSA']] as const).map(async ([alg, kty]) => {
+  (
+    [
+      ['Ed25519', 'OKP'],
+      ['ES256', 'EC'],
+      ['RS256', 'RSA'],
+    ] as const
+  ).map(async ([alg, kty]) => {
     const jwk = await publicJwk(alg)
     const served = JSON.stringify(jwk)
     const forms = new Map(publicKeyForms(jwk, served).map((form) => [form.name, form.bytes] as [KeyFormName, Uint8Array]))

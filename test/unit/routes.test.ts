@@ -13,10 +13,7 @@ describe('parseRoute', () => {
     expect(parseRoute(text)).toEqual(route)
   })
 
-  test.each(['FETCH /x', 'GET api/me', 'get /api/me', 'GET', '/api/me', 'GET /api/ me', 'GET  /api/me', 'HEAD /api/me', ''])(
-    '%j is not a route',
-    (text) => {
-      expect(parseRoute(text)).toBeUndefined()
-    },
-  )
+  test.each(['FETCH /x', 'GET api/me', 'get /api/me', 'GET', '/api/me', 'GET /api/ me', 'GET  /api/me', 'HEAD /api/me', ''])('%j is not a route', (text) => {
+    expect(parseRoute(text)).toBeUndefined()
+  })
 })

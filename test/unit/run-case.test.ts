@@ -19,10 +19,12 @@ const TARGET_TIMED = ['id', 'suite', 'profile', 'severity', 'refs', 'title', 'fi
 const BASE = { title: 'a title', severity: 'critical' as const, refs: ['RFC7519-7.2'], fix: 'the catalogue fix', remedy: 'a-remedy' }
 
 /** Fails a request whose token contains "bad" (capped at `cap` when given); passes the others. */
-const failsBad = (cap?: 'medium' | 'low'): Judge => (exchange) =>
-  exchange.request.headers.Authorization?.includes('bad')
-    ? { verdict: 'fail', reason: `accepted ${exchange.request.headers.Authorization}`, ...(cap && { severityCap: cap }) }
-    : { verdict: 'pass', reason: `refused ${exchange.request.headers.Authorization}` }
+const failsBad =
+  (cap?: 'medium' | 'low'): Judge =>
+  (exchange) =>
+    exchange.request.headers.Authorization?.includes('bad')
+      ? { verdict: 'fail', reason: `accepted ${exchange.request.headers.Authorization}`, ...(cap && { severityCap: cap }) }
+      : { verdict: 'pass', reason: `refused ${exchange.request.headers.Authorization}` }
 
 /** What nothing was sent for: the target saw no new token while `run` ran. */
 async function sendsNothing(run: () => Promise<CaseResult>): Promise<CaseResult> {
@@ -34,7 +36,11 @@ async function sendsNothing(run: () => Promise<CaseResult>): Promise<CaseResult>
 
 describe('a probing case', () => {
   test('one request: the judge decides; evidence, replay and timings are of that request', async () => {
-    const result = await runCase(probing('claims/one', () => ({ token: 'fine-1' }), { expect: failsBad() }), context(), run)
+    const result = await runCase(
+      probing('claims/one', () => ({ token: 'fine-1' }), { expect: failsBad() }),
+      context(),
+      run,
+    )
     expect(Object.keys(result)).toEqual(TARGET_TIMED)
     expect(result).toMatchObject({ id: 'claims/one', suite: 'claims', profile: 'EdDSA', severity: 'high', verdict: 'pass', reason: 'refused Bearer fine-1', fix: 'the catalogue fix' })
     expect(result.evidence).toMatchObject({ request: { method: 'GET', url: `${target.baseURL}/api/me`, headers: { Authorization: 'Bearer fine-1' } }, status: 200, bodyHead: '{"user":{"id":"id-a"}}' })
@@ -53,9 +59,17 @@ describe('a probing case', () => {
   })
 
   test("a judge's severity cap lowers the case's severity, never raises it", async () => {
-    const capped = await runCase(probing('claims/capped', () => ({ token: 'bad-1' }), { severity: 'critical', expect: failsBad('medium') }), context(), run)
+    const capped = await runCase(
+      probing('claims/capped', () => ({ token: 'bad-1' }), { severity: 'critical', expect: failsBad('medium') }),
+      context(),
+      run,
+    )
     expect(capped).toMatchObject({ verdict: 'fail', severity: 'medium' })
-    const milder = await runCase(probing('claims/milder', () => ({ token: 'bad-1' }), { severity: 'low', expect: failsBad('medium') }), context(), run)
+    const milder = await runCase(
+      probing('claims/milder', () => ({ token: 'bad-1' }), { severity: 'low', expect: failsBad('medium') }),
+      context(),
+      run,
+    )
     expect(milder.severity).toBe('low')
   })
 
@@ -77,7 +91,11 @@ describe('a probing case', () => {
       if (exchange.request.headers.Authorization === 'Bearer fine-2') throw new Error('judge broke')
       return { verdict: 'pass', reason: 'fine' }
     }
-    const result = await runCase(probing('claims/judge-throws', () => [{ token: 'fine-1' }, { token: 'fine-2' }], { expect: judge }), context(), run)
+    const result = await runCase(
+      probing('claims/judge-throws', () => [{ token: 'fine-1' }, { token: 'fine-2' }], { expect: judge }),
+      context(),
+      run,
+    )
     expect(result).toMatchObject({ verdict: 'error', reason: 'judge broke' })
     expect(result.evidence?.request.headers).toEqual({ Authorization: 'Bearer fine-2' })
   })
@@ -102,7 +120,14 @@ describe('an assessing case', () => {
   })
 
   test('one that throws is an error verdict: runCase never throws', async () => {
-    const spec = defineCase({ ...BASE, id: 'hs256/throws', kind: 'assess', assess: () => { throw new Error('no secret to assess') } })
+    const spec = defineCase({
+      ...BASE,
+      id: 'hs256/throws',
+      kind: 'assess',
+      assess: () => {
+        throw new Error('no secret to assess')
+      },
+    })
     expect(await runCase(spec, context(), run)).toMatchObject({ verdict: 'error', reason: 'no secret to assess' })
   })
 })
@@ -122,7 +147,13 @@ describe('a scenario', () => {
   })
 
   test('one that throws is an error, without evidence unless a request went unanswered', async () => {
-    const result = await runCase(scenario(async () => { throw new Error('rotate failed') }), context({ lifecycle: true }), run)
+    const result = await runCase(
+      scenario(async () => {
+        throw new Error('rotate failed')
+      }),
+      context({ lifecycle: true }),
+      run,
+    )
     expect(result).toMatchObject({ verdict: 'error', reason: 'rotate failed' })
     expect(result).not.toHaveProperty('measured')
     expect(result).not.toHaveProperty('evidence')
@@ -130,7 +161,9 @@ describe('a scenario', () => {
   })
 
   test('skips without a lifecycle instance, and errors when its baseline failed', async () => {
-    const never = scenario(async () => { throw new Error('must not run') })
+    const never = scenario(async () => {
+      throw new Error('must not run')
+    })
     expect(await runCase(never, context(), run)).toMatchObject({ verdict: 'skip', reason: expect.stringMatching(/^needs a target authconform starts/) })
     const failed = await runCase(never, context({ lifecycle: { ok: false, reason: 'JWKS down' } }), run)
     expect(failed).toMatchObject({ verdict: 'error', reason: 'baseline failed on the lifecycle instance: JWKS down' })
@@ -150,7 +183,10 @@ describe('an interaction', () => {
     const result = await runCase(spec, context(), run)
     expect(result).toMatchObject({ verdict: 'fail', severity: 'low', reason: 'B read it' })
     expect(Object.keys(result)).toEqual(['id', 'suite', 'profile', 'severity', 'refs', 'title', 'fix', 'verdict', 'reason', 'evidence', 'curl', 'steps', 'timing'])
-    expect(result.steps?.map((step) => [step.label, step.status])).toEqual([['A reads', 200], ['a page fetches', 204]])
+    expect(result.steps?.map((step) => [step.label, step.status])).toEqual([
+      ['A reads', 200],
+      ['a page fetches', 204],
+    ])
     expect(result.evidence?.status).toBe(204)
     expect(result.timing).toEqual({ totalMs: expect.any(Number), targetMs: result.steps![0]!.ms! + 7 })
   })
@@ -184,7 +220,11 @@ describe('an interaction', () => {
   })
 
   test('an outcome of skip (a route it needs is not configured) is a skip without timing', async () => {
-    const result = await runCase(interaction(async () => ({ verdict: 'skip', reason: 'set target.routes.resource.update to enable' })), context(), run)
+    const result = await runCase(
+      interaction(async () => ({ verdict: 'skip', reason: 'set target.routes.resource.update to enable' })),
+      context(),
+      run,
+    )
     expect(result).toMatchObject({ verdict: 'skip', reason: 'set target.routes.resource.update to enable', steps: [] })
     expect(result).not.toHaveProperty('timing')
   })

@@ -57,7 +57,10 @@ describe('ecdsaDer', () => {
     expect(hex(ecdsaDer(0x80n, 0x7fn))).toBe('3007020200800201' + '7f')
   })
 
-  test.each([['ES256', 'sha256'], ['ES512', 'sha512']])('turns a real %s signature into DER node verifies', async (alg, hash) => {
+  test.each([
+    ['ES256', 'sha256'],
+    ['ES512', 'sha512'],
+  ])('turns a real %s signature into DER node verifies', async (alg, hash) => {
     const { data, signature, publicKey } = await realSignature(alg)
     const { r, s } = splitEcdsa(signature, alg === 'ES512' ? 66 : 32)
     // ES512's SEQUENCE is over 127 bytes long, so this also exercises the long-form length.

@@ -16,7 +16,11 @@ const { context, seen, run: RUN } = target
 
 describe('a request that times out', () => {
   test('its case is an error whose evidence and replay carry the full request', async () => {
-    const result = await runCase(probing('claims/hangs', () => ({ token: 'hang-1' })), context(), RUN)
+    const result = await runCase(
+      probing('claims/hangs', () => ({ token: 'hang-1' })),
+      context(),
+      RUN,
+    )
     expect(result.verdict).toBe('error')
     expect(result.reason).toBe(`GET ${target.baseURL}/api/me: no answer within ${TIMEOUT_MS} ms`)
     expect(result.evidence).toMatchObject({
@@ -28,7 +32,11 @@ describe('a request that times out', () => {
   })
 
   test('in a case of several requests, the evidence is of the request that hung, not the one before', async () => {
-    const result = await runCase(probing('claims/second-hangs', () => [{ token: 'fine-1' }, { token: 'hang-2' }]), context(), RUN)
+    const result = await runCase(
+      probing('claims/second-hangs', () => [{ token: 'fine-1' }, { token: 'hang-2' }]),
+      context(),
+      RUN,
+    )
     expect(result.verdict).toBe('error')
     expect(result.evidence?.request.headers).toEqual({ Authorization: 'Bearer hang-2' })
     expect(result.curl).toContain('hang-2')
@@ -58,7 +66,7 @@ describe('a request that times out', () => {
     expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me?x=1' -H 'Authorization: Bearer hang-3'`)
   })
 
-  test("in a scenario that takes the hang as its answer (sendTimed), the evidence still has the request", async () => {
+  test('in a scenario that takes the hang as its answer (sendTimed), the evidence still has the request', async () => {
     const spec = defineCase({
       id: 'keys/hangs',
       title: 'hangs',
@@ -89,7 +97,7 @@ describe('a target that refuses the valid token', () => {
     expect(result.verdict).toBe('fail')
     expect(result.reason).toBe('the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch')
     expect(result.fix).toBe(
-      'the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:9/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:9, API_AUDIENCE=http://127.0.0.1:9, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; DEBUG=authconform:target prints a started target\'s output',
+      "the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:9/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:9, API_AUDIENCE=http://127.0.0.1:9, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; DEBUG=authconform:target prints a started target's output",
     )
     expect(result.evidence).toMatchObject({ status: 401, bodyHead: 'audience mismatch\n\x1b[31mred\x1b[0m' })
     expect(result.curl).toContain('refuse-401')
@@ -104,7 +112,15 @@ describe('a target that refuses the valid token', () => {
   test("every other case is an error quoting the environment's diagnosis, and sends nothing", async () => {
     const ctx = context({ aToken: 'refuse-401', baseline: failed })
     const before = seen.length
-    const results = await Promise.all(['claims/one', 'claims/two'].map((id) => runCase(probing(id, () => ({ token: 'fine-x' })), ctx, RUN)))
+    const results = await Promise.all(
+      ['claims/one', 'claims/two'].map((id) =>
+        runCase(
+          probing(id, () => ({ token: 'fine-x' })),
+          ctx,
+          RUN,
+        ),
+      ),
+    )
     expect(seen.slice(before), 'a rejection would prove nothing: no request is sent').toEqual([])
     for (const result of results) {
       expect(result.verdict).toBe('error')
@@ -115,9 +131,7 @@ describe('a target that refuses the valid token', () => {
   test('a valid token that gets no answer: the case says so, with the request as evidence', async () => {
     const result = await runCase(validToken, context({ aToken: 'hang-5', baseline: failed }), RUN)
     expect(result.verdict).toBe('error')
-    expect(result.reason).toBe(
-      `the target did not answer a valid EdDSA token: GET /api/me (token in the Authorization header): timed out after ${TIMEOUT_MS} ms without an answer — does its verifier wait on JWKS_URL?`,
-    )
+    expect(result.reason).toBe(`the target did not answer a valid EdDSA token: GET /api/me (token in the Authorization header): timed out after ${TIMEOUT_MS} ms without an answer — does its verifier wait on JWKS_URL?`)
     expect(result.curl).toBe(`curl -sS -i '${target.baseURL}/api/me' -H 'Authorization: Bearer hang-5'`)
   })
 })

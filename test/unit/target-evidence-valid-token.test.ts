@@ -28,9 +28,7 @@ describe('validTokenRefused', () => {
   test('is an AuthconformError with one line naming the request, the header, the status and the likely cause', () => {
     expect(error).toBeInstanceOf(AuthconformError)
     expect(error.code).toBe('ERR_TARGET_NOT_READY')
-    expect(error.message).toBe(
-      'the target refused a valid EdDSA token: GET /api/v1/users/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch',
-    )
+    expect(error.message).toBe('the target refused a valid EdDSA token: GET /api/v1/users/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch')
   })
 
   test('details: the answer as one line, its first 200 bytes with control characters escaped, and the challenge', () => {

@@ -38,4 +38,3 @@ function sessionDataOf(cookies: string[]): string | undefined {
   const parts = cookies.filter((c) => /^[\w-]+\.session_data(\.\d+)?=/.test(c)).map((c) => c.slice(c.indexOf('=') + 1))
   return parts.length ? decodeURIComponent(parts.join('')) : undefined
 }
-

@@ -36,8 +36,7 @@ export function controlClient(issuer: ProfileContext['issuer']) {
   const at = CONTROL_ENDPOINTS
   return {
     /** The signature segment over `input`, by the current key (or `kid`), under its alg (or `alg`). */
-    signature: async (input: string, options: { alg?: string; kid?: string } = {}) =>
-      (await call<{ signature: string }>(at.sign, { signingInput: input, ...options })).signature,
+    signature: async (input: string, options: { alg?: string; kid?: string } = {}) => (await call<{ signature: string }>(at.sign, { signingInput: input, ...options })).signature,
     currentKid: async () => (await call<{ kid?: string }>(at.key)).kid,
     /** The kids in the JWKS, read from the database: a JWKS fetch of ours would skew the counters. */
     publishedKids: async () => (await call<{ kids: string[] }>(at.keys)).kids,
