@@ -8,9 +8,11 @@ import { PROFILES, type Profile } from './core/profiles.ts'
 import { RUNTIMES, type Runtime } from './core/runtimes.ts'
 import { signUpPrincipals } from './principals/index.ts'
 import { shellQuote } from './core/text.ts'
+import { authPathProblem, DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH } from './core/protocol/better-auth.ts'
 
 export const ISSUER_USAGE = `Usage: authconform issuer [--profile ${PROFILES.join('|')}] [--port 4545]
                           [--audience aud] [--issuer iss] [--expires-in 15m]
+                          [--base-path ${DEFAULT_BASE_PATH}] [--jwks-path ${DEFAULT_JWKS_PATH}]
                           [--runtime ${RUNTIMES.join('|')}] [--database-url postgres://…]
 
 Runs the reference Better Auth issuer alone on 127.0.0.1:<port>, signs up two demo users and
@@ -30,6 +32,8 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
       audience: { type: 'string' },
       issuer: { type: 'string' },
       'expires-in': { type: 'string', default: '15m' },
+      'base-path': { type: 'string', default: DEFAULT_BASE_PATH },
+      'jwks-path': { type: 'string', default: DEFAULT_JWKS_PATH },
       runtime: { type: 'string', default: 'auto' },
       'database-url': { type: 'string' },
       help: { type: 'boolean' },
@@ -44,6 +48,13 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
   if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new AuthconformError('ERR_USAGE', `--port must be a port number, got "${values.port}"`)
   const runtime = values.runtime as Runtime
   if (!RUNTIMES.includes(runtime)) throw new AuthconformError('ERR_USAGE', `--runtime must be ${RUNTIMES.slice(0, -1).join(', ')} or ${RUNTIMES.at(-1)}, got "${values.runtime}"`)
+  for (const [flag, root] of [
+    ['base-path', true],
+    ['jwks-path', false],
+  ] as const) {
+    const problem = authPathProblem(values[flag], { root })
+    if (problem) throw new AuthconformError('ERR_USAGE', `--${flag} ${problem}, got "${values[flag]}"`)
+  }
   if (!/^\d+\s*[smhd]$/.test(values['expires-in'])) throw new AuthconformError('ERR_USAGE', `--expires-in must be a duration like 15m, got "${values['expires-in']}"`)
 
   // Ctrl-C is how this command ends: stop everything and exit 0 rather than 130.
@@ -60,7 +71,10 @@ export async function issuerCommand(args: string[], out: NodeJS.WritableStream =
     const postgres = cleanup.use('postgres', await startPostgres({ runtime, databaseUrl: values['database-url'] }))
     process.stderr.write(`runtime: ${postgres.reason}\n`)
     const databaseUrl = await postgres.createDatabase(`authconform_issuer_${randomBytes(4).toString('hex')}`)
-    const issuer = cleanup.use('issuer', await startIssuer({ profile, databaseUrl, port: Number(values.port), expiresIn: values['expires-in'], audience: values.audience, issuer: values.issuer }))
+    const issuer = cleanup.use(
+      'issuer',
+      await startIssuer({ profile, databaseUrl, port: Number(values.port), expiresIn: values['expires-in'], audience: values.audience, issuer: values.issuer, basePath: values['base-path'], jwksPath: values['jwks-path'] }),
+    )
     const users = await signUpPrincipals(issuer, 'demo')
     const lines = [
       `authconform issuer (${profile}) at ${issuer.baseURL} — Ctrl-C stops it`,

@@ -1,24 +1,64 @@
 import * as z from 'zod'
 import { PROFILES } from '../core/profiles.ts'
 import { SEVERITIES } from '../core/severity.ts'
-import { parseRoute, ROUTE_SYNTAX } from '../core/routes.ts'
+import { parseRoute, placeholderProblem, ROUTE_SYNTAX } from '../core/routes.ts'
+import { HEADER_NAME, RESERVED_HEADERS } from '../core/target-headers.ts'
 import { RUNTIMES } from '../core/runtimes.ts'
+import { authPathProblem, DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH } from '../core/protocol/better-auth.ts'
+import { envEntryProblem } from './target-env.ts'
 
 const route = z.string().refine((text) => parseRoute(text) !== undefined, { message: `must be ${ROUTE_SYNTAX}` })
+/** A route about no item (me, create, list) may hold only `{sub}`; an item route one item placeholder too. */
+const routeAbout = (about: 'no item' | 'one item') =>
+  route.superRefine((text, ctx) => {
+    const problem = placeholderProblem(text, about)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 const dottedPath = z.string().regex(/^[\w$-]+(\.[\w$-]+)*$/, 'must be a dotted path like "user.id"')
+/** Values may use `${JWKS_URL}` and the other injected names (target-env.ts); checked here, expanded at start. */
+const targetEnvSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
+  for (const [name, value] of Object.entries(env)) {
+    const problem = envEntryProblem(name, value)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] })
+  }
+})
+/** Better Auth's basePath (`root`: `/` allowed) or the jwt plugin's jwksPath. */
+const authPath = (root: boolean, fallback: string) =>
+  z
+    .string()
+    .superRefine((path, ctx) => {
+      const problem = authPathProblem(path, { root })
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+    .default(fallback)
 const origin = z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'must be an origin (scheme://host[:port])')
 
 const resourceRoutes = z.strictObject({
-  create: route,
+  create: routeAbout('no item'),
   body: z.record(z.string(), z.unknown()).default({}),
   id: dottedPath.default('id'),
-  list: route,
+  list: routeAbout('no item'),
   items: dottedPath.optional(),
-  read: route,
-  update: route.optional(),
+  read: routeAbout('one item'),
+  update: routeAbout('one item').optional(),
   updateBody: z.record(z.string(), z.unknown()).optional(),
-  remove: route.optional(),
+  remove: routeAbout('one item').optional(),
 })
+
+/** `target.headers`: name → value, sent with every request (names are tokens, each once in any case). */
+const targetHeaders = z
+  .record(z.string(), z.string({ error: 'must be a string (the header value)' }).regex(/^[^\r\n\0]*$/, 'must not contain a line break or NUL'))
+  .superRefine((headers, ctx) => {
+    const seen = new Map<string, string>()
+    for (const name of Object.keys(headers)) {
+      const lower = name.toLowerCase()
+      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: "is not a header name (letters, digits and !#$%&'*+-.^_`|~)" })
+      else if (RESERVED_HEADERS[lower]) ctx.addIssue({ code: 'custom', path: [name], message: `${RESERVED_HEADERS[lower]}: remove it` })
+      else if (seen.has(lower)) ctx.addIssue({ code: 'custom', path: [name], message: `is "${seen.get(lower)}" again (header names ignore case): keep one` })
+      seen.set(lower, name)
+    }
+  })
+  .default({})
 
 export const targetSchema = z
   .strictObject({
@@ -27,14 +67,16 @@ export const targetSchema = z
     /** A container image the harness starts (docker runtime), on the host's network, listening on $PORT. */
     image: z.string().min(1).optional(),
     cwd: z.string().optional(),
-    env: z.record(z.string(), z.string()).default({}),
+    env: targetEnvSchema.default({}),
     ready: z.string().startsWith('/').default('/'),
     readyTimeoutMs: z.number().int().positive().default(20_000),
     profiles: z.array(z.enum(PROFILES)).min(1).default(['EdDSA']),
     audience: z.string().min(1).optional(),
     issuer: z.string().min(1).optional(),
+    /** Sent with every request to the target unless the case sets that header itself. */
+    headers: targetHeaders,
     routes: z.strictObject({
-      me: route,
+      me: routeAbout('no item'),
       meId: dottedPath.optional(),
       resource: resourceRoutes.optional(),
     }),
@@ -85,8 +127,12 @@ export const configSchema = z.strictObject({
       /** Better Auth's own lazy rotation (jwks.rotationInterval / gracePeriod), in seconds; default off. */
       rotationSeconds: z.number().int().positive().optional(),
       gracePeriodSeconds: z.number().int().positive().optional(),
+      /** Better Auth's `basePath`: where its routes (token, sign-in, the control endpoints) live; `/` is the root. */
+      basePath: authPath(true, DEFAULT_BASE_PATH),
+      /** The jwt plugin's `jwks.jwksPath`, under basePath: JWKS_URL = BETTER_AUTH_URL + basePath + jwksPath. */
+      jwksPath: authPath(false, DEFAULT_JWKS_PATH),
     })
-    .default({ port: 0, expiresIn: '15m' }),
+    .default({ port: 0, expiresIn: '15m', basePath: DEFAULT_BASE_PATH, jwksPath: DEFAULT_JWKS_PATH }),
   profiles: z.array(z.enum(PROFILES)).min(1).optional(),
   suites: z.array(z.string()).default(['all']),
   only: z.array(z.string()).default([]),

@@ -13,7 +13,7 @@ export interface Principal {
   label: 'a' | 'b' | 'c'
   id: string
   email: string
-  /** A real JWT from the issuer's `GET /api/auth/token`. */
+  /** A real JWT from the issuer's `GET <basePath>/token` (default `/api/auth/token`). */
   token: string
   /** For the browser sign-in flow; never put into evidence. */
   password: string
@@ -29,6 +29,9 @@ export interface ProfileContext {
   profile: Profile
   issuer: {
     baseURL: string
+    /** Better Auth's base URL: baseURL + `issuer.basePath` (default /api/auth), what its client is given. */
+    authURL: string
+    /** authURL + `issuer.jwksPath` (default /jwks). */
     jwksURL: string
     issuer: string
     audience: string
@@ -44,9 +47,15 @@ export interface ProfileContext {
   }
   target: {
     baseURL: string
+    /** Routes may hold `{sub}` (the caller's id) and, for an item, one `{name}`: requests use pathFor. */
     me: Route
     meId?: string
     resource?: ResourceRoutes
+    /**
+     * `target.headers`: sent with every request a case makes unless the case sets that header
+     * itself (withTargetHeaders). Secret: evidence withholds the values, the curl replay has them.
+     */
+    headers: Record<string, string>
     /**
      * Origins the target should let read its answers; default the issuer's (the Next.js app).
      * `browserCalls` false: no browser calls this backend (`target.cors: false`).

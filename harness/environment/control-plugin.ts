@@ -21,6 +21,8 @@ export interface ControlOptions {
   jwt?: JwtOptions
   /** BETTER_AUTH_SECRET: the HS256 profile's key, and the key of secret-fallback attacks. */
   secret: string
+  /** The JWKS's path on the server (basePath + jwksPath): the requests counted and faulted. */
+  jwksPathname: string
 }
 
 function sameKey(given: string | null | undefined, expected: string): boolean {
@@ -100,7 +102,7 @@ export function conformanceControl(options: ControlOptions) {
     id: 'authconform-conformance-control',
     /** Counts every JWKS request and applies the configured fault before Better Auth answers. */
     async onRequest(request: Request) {
-      if (!new URL(request.url).pathname.endsWith('/jwks')) return
+      if (new URL(request.url).pathname !== options.jwksPathname) return
       jwksRequests.push(Date.now())
       if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
       if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }

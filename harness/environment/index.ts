@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { createDebug } from '../debug.ts'
 import { errorMessage } from '../core/errors.ts'
-import { parseRoute } from '../core/routes.ts'
+import { parseRoute, pathFor, type Route } from '../core/routes.ts'
+import { withTargetHeaders } from '../core/target-headers.ts'
 import { selectedProfiles } from '../config/resolve.ts'
 import { browserCallsTarget, configuredOrigins, type ResolvedConfig } from '../config/schema.ts'
 import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../core/context.ts'
@@ -125,6 +126,8 @@ async function startStack(
         // Only the main issuer can live on a fixed port a running target was configured with.
         port: role === 'main' ? config.issuer.port : 0,
         expiresIn: config.issuer.expiresIn,
+        basePath: config.issuer.basePath,
+        jwksPath: config.issuer.jwksPath,
         issuer: config.target.issuer,
         audience: config.target.audience,
         secret: config.issuer.secret,
@@ -147,6 +150,7 @@ async function startStack(
     profile,
     issuer: {
       baseURL: issuer.baseURL,
+      authURL: issuer.authURL,
       jwksURL: issuer.jwksURL,
       issuer: issuer.issuer,
       audience: issuer.audience,
@@ -161,10 +165,11 @@ async function startStack(
       me,
       meId: config.target.routes.meId,
       resource: resourceRoutes(config.target.routes.resource),
+      headers: config.target.headers,
       cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,
-    baseline: await checkBaseline(target.baseURL, me, issuer, profile, users.a.token, config.requestTimeoutMs),
+    baseline: await checkBaseline(target.baseURL, me, issuer, profile, users.a, config.requestTimeoutMs, config.target.headers),
   }
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
@@ -187,8 +192,17 @@ function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']):
  * The oracle every rejection case leans on: a real token must be accepted first. When it is not,
  * the reason every dependent case quotes says what was sent, what came back and the likely cause.
  */
-async function checkBaseline(baseURL: string, me: { method: string; path: string }, issuer: { jwksURL: string; issuer: string; audience: string }, profile: Profile, token: string, timeoutMs: number): Promise<ProfileContext['baseline']> {
-  const request = { method: me.method, url: baseURL + me.path, headers: { Authorization: `Bearer ${token}` } }
+async function checkBaseline(
+  baseURL: string,
+  me: Route,
+  issuer: { jwksURL: string; issuer: string; audience: string },
+  profile: Profile,
+  { id, token }: { id: string; token: string },
+  timeoutMs: number,
+  targetHeaders: Record<string, string>,
+): Promise<ProfileContext['baseline']> {
+  // As a case sends it: `{sub}` is the caller's id, target.headers go along.
+  const request = { method: me.method, url: baseURL + pathFor(me, { sub: id }), headers: withTargetHeaders(targetHeaders, { Authorization: `Bearer ${token}` }) }
   const answer = { request, token, status: 0, headers: {} as Record<string, string>, body: '', failure: undefined as string | undefined }
   try {
     const response = await fetch(request.url, { method: me.method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { ensureImage, startHostContainer } from './containers.ts'
 import { issuerCoordinates, type IssuerOptions, type StartedIssuer } from './issuer.ts'
 import { freePort } from './ports.ts'
+import { DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH } from '../core/protocol/better-auth.ts'
 
 /** What the issuer image is built from; anything else changing does not rebuild it. */
 const ISSUER_CONTEXT = ['docker/issuer', 'harness']
@@ -35,6 +36,8 @@ export async function startIssuerContainer(options: IssuerOptions & { browserPag
       AUTHCONFORM_EXPIRES_IN: options.expiresIn,
       ...(options.issuer && { AUTHCONFORM_ISSUER: options.issuer }),
       ...(options.audience && { AUTHCONFORM_AUDIENCE: options.audience }),
+      ...(options.basePath && { AUTHCONFORM_BASE_PATH: options.basePath }),
+      ...(options.jwksPath && { AUTHCONFORM_JWKS_PATH: options.jwksPath }),
       ...(options.trustedOrigins?.length && { AUTHCONFORM_TRUSTED_ORIGINS: options.trustedOrigins.join(',') }),
       ...(options.browserPages && { AUTHCONFORM_BROWSER_PAGES: '1' }),
       ...(options.rotationSeconds && { AUTHCONFORM_ROTATION_SECONDS: String(options.rotationSeconds) }),
@@ -47,6 +50,7 @@ export async function startIssuerContainer(options: IssuerOptions & { browserPag
     timeoutMs: 120_000,
     errorCode: 'ERR_ISSUER_START',
   })
-  const coordinates = issuerCoordinates({ profile: options.profile, baseURL, issuer: options.issuer ?? baseURL, audience: options.audience ?? baseURL, secret, controlKey })
+  const paths = { basePath: options.basePath ?? DEFAULT_BASE_PATH, jwksPath: options.jwksPath ?? DEFAULT_JWKS_PATH }
+  const coordinates = issuerCoordinates({ profile: options.profile, baseURL, ...paths, issuer: options.issuer ?? baseURL, audience: options.audience ?? baseURL, secret, controlKey })
   return { ...coordinates, [Symbol.asyncDispose]: () => container[Symbol.asyncDispose]() }
 }

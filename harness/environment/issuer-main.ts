@@ -8,6 +8,7 @@
 import * as z from 'zod'
 import { errorMessage } from '../core/errors.ts'
 import { PROFILES } from '../core/profiles.ts'
+import { authPathProblem } from '../core/protocol/better-auth.ts'
 import { startIssuer, type IssuerOptions, type StartedIssuer } from './issuer.ts'
 import { buildAuthClientBundle } from './pages.ts'
 
@@ -19,6 +20,13 @@ const seconds = z
   .string()
   .regex(/^[1-9]\d*$/, 'must be a whole number of seconds')
   .transform(Number)
+
+/** Better Auth's basePath (`/` allowed: the root) or the jwt plugin's jwksPath. */
+const authPath = (root: boolean) =>
+  z.string().superRefine((path, ctx) => {
+    const problem = authPathProblem(path, { root })
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 const envSchema = z.object({
   AUTHCONFORM_PROFILE: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).default('EdDSA'),
@@ -35,6 +43,8 @@ const envSchema = z.object({
     .default('15m'),
   AUTHCONFORM_ISSUER: present.optional(),
   AUTHCONFORM_AUDIENCE: present.optional(),
+  AUTHCONFORM_BASE_PATH: authPath(true).optional(),
+  AUTHCONFORM_JWKS_PATH: authPath(false).optional(),
   // Any non-empty value: the harness may hand a deliberately weak one to test a target.
   BETTER_AUTH_SECRET: present,
   // Required rather than invented: whoever holds it can sign any claims with the real key.
@@ -87,6 +97,8 @@ function issuerOptions(env: IssuerEnv, clientScript?: string): IssuerOptions {
     expiresIn: env.AUTHCONFORM_EXPIRES_IN,
     issuer: env.AUTHCONFORM_ISSUER,
     audience: env.AUTHCONFORM_AUDIENCE,
+    basePath: env.AUTHCONFORM_BASE_PATH,
+    jwksPath: env.AUTHCONFORM_JWKS_PATH,
     secret: env.BETTER_AUTH_SECRET,
     controlKey: env.AUTHCONFORM_CONTROL_KEY,
     trustedOrigins: env.AUTHCONFORM_TRUSTED_ORIGINS,

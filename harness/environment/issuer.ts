@@ -10,8 +10,10 @@ import { CONTROL_PATH } from '../core/protocol/control.ts'
 import { conformanceControl } from './control-plugin.ts'
 import { HS256_TOKEN_PATH, hs256Tokens } from './hs256-plugin.ts'
 import { PAGES_PATH } from '../core/protocol/page-channel.ts'
+import { authURL, DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH } from '../core/protocol/better-auth.ts'
 import { pageHandler } from './pages.ts'
 import { listen, stopServer } from './ports.ts'
+import { redirectTrailingSlash } from './trailing-slash.ts'
 
 const debug = createDebug('issuer')
 
@@ -26,6 +28,10 @@ export interface IssuerOptions {
   issuer?: string
   /** `aud` to sign; default Better Auth's: the base URL. */
   audience?: string
+  /** Better Auth's `basePath` (default /api/auth); `/` is the root. */
+  basePath?: string
+  /** The jwt plugin's `jwks.jwksPath` under the base path (default /jwks). */
+  jwksPath?: string
   /** Extra origins a browser frontend may POST from (Better Auth's trustedOrigins). */
   trustedOrigins?: string[]
   /** BETTER_AUTH_SECRET; default a fresh random one. */
@@ -83,7 +89,7 @@ const TEST_USER_PASSWORDS = (() => {
 
 /**
  * Starts real Better Auth (jwt + emailAndPassword plugins) on real PostgreSQL, served with
- * `toNodeHandler` on 127.0.0.1 the way a Next.js app serves `/api/auth/*`.
+ * `toNodeHandler` on 127.0.0.1 the way a Next.js app serves `/api/auth/*` (or its basePath).
  */
 /** Better Auth's modules, imported on first use so commands that never start an issuer stay fast. */
 const issuerModules = () => Promise.all([import('better-auth'), import('better-auth/plugins/jwt'), import('better-auth/node'), import('better-auth/db/migration')])
@@ -104,7 +110,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   // pool under them makes Better Auth print its errors (with stacks) to stderr.
   const inFlight = new Set<Promise<unknown>>()
   const server = http.createServer((req, res) => {
-    if (pages(req, res)) return
+    if (redirectTrailingSlash(req, res) || pages(req, res)) return
     const handling: Promise<unknown> = Promise.resolve(handler(req, res) as unknown)
       .catch(() => {})
       .finally(() => inFlight.delete(handling))
@@ -131,10 +137,14 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   const issuer = options.issuer ?? baseURL
   const audience = options.audience ?? baseURL
   const profile = options.profile
+  const basePath = options.basePath ?? DEFAULT_BASE_PATH
+  const jwksPath = options.jwksPath ?? DEFAULT_JWKS_PATH
+  const coordinates = issuerCoordinates({ profile, baseURL, basePath, jwksPath, issuer, audience, secret, controlKey })
   const jwtOptions = isAsymmetric(profile)
     ? {
         jwks: {
           keyPairConfig: KEY_PAIR_CONFIG[profile],
+          jwksPath,
           ...(options.rotationSeconds && { rotationInterval: options.rotationSeconds }),
           ...(options.gracePeriodSeconds && { gracePeriod: options.gracePeriodSeconds }),
         },
@@ -144,6 +154,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   const tokenPlugin = jwtOptions ? jwt(jwtOptions as never) : hs256Tokens({ secret, issuer, audience, expiresIn: options.expiresIn })
   const authOptions = {
     baseURL,
+    basePath,
     secret,
     database: pool,
     trustedOrigins: [baseURL, ...(options.trustedOrigins ?? [])],
@@ -153,7 +164,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
     telemetry: { enabled: false },
     ...(options.cookiePrefix && { advanced: { cookiePrefix: options.cookiePrefix } }),
     logger: { disabled: !debug.enabled },
-    plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret })],
+    plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret, jwksPathname: new URL(coordinates.jwksURL).pathname })],
   }
   try {
     const auth = betterAuth(authOptions as never)
@@ -166,18 +177,23 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
     await close()
     throw new AuthconformError('ERR_ISSUER_START', `reference issuer (${options.profile}) failed to start: ${errorMessage(error)}`, { cause: error })
   }
-  debug(`${options.profile} issuer at ${baseURL}`)
+  debug(`${options.profile} issuer at ${coordinates.authURL}`)
 
-  return { ...issuerCoordinates({ profile, baseURL, issuer, audience, secret, controlKey }), [Symbol.asyncDispose]: close }
+  return { ...coordinates, [Symbol.asyncDispose]: close }
 }
 
-/** Where everything of an issuer at `baseURL` lives (in-process or in a container). */
-export function issuerCoordinates(i: { profile: Profile; baseURL: string; issuer: string; audience: string; secret: string; controlKey: string }): IssuerCoordinates {
+/**
+ * Where everything of an issuer at `baseURL` lives (in-process or in a container): Better Auth's
+ * routes, the control endpoints among them, under `basePath`; the JWKS at `jwksPath` under that.
+ */
+export function issuerCoordinates({ basePath, jwksPath, ...i }: { profile: Profile; baseURL: string; basePath: string; jwksPath: string; issuer: string; audience: string; secret: string; controlKey: string }): IssuerCoordinates {
+  const auth = authURL(i.baseURL, basePath)
   return {
     ...i,
-    jwksURL: `${i.baseURL}/api/auth/jwks`,
-    controlURL: `${i.baseURL}/api/auth${CONTROL_PATH}`,
+    authURL: auth,
+    jwksURL: `${auth}${jwksPath}`,
+    controlURL: `${auth}${CONTROL_PATH}`,
     pagesURL: `${i.baseURL}${PAGES_PATH}`,
-    tokenURL: `${i.baseURL}/api/auth${isAsymmetric(i.profile) ? '/token' : HS256_TOKEN_PATH}`,
+    tokenURL: `${auth}${isAsymmetric(i.profile) ? '/token' : HS256_TOKEN_PATH}`,
   }
 }

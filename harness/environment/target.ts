@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/schema.ts'
 import type { IssuerCoordinates } from './issuer.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'
 import { freePort, listenerInGroup } from './ports.ts'
+import { startedTargetEnv, type InjectedName } from '../config/target-env.ts'
 
 const debug = createDebug('target')
 const OUTPUT_LINES = 20
@@ -24,8 +25,9 @@ type TargetConfig = ResolvedConfig['target']
 /**
  * The issuer's coordinates as the env a backend reads (DESIGN §3). BETTER_AUTH_SECRET goes to
  * every profile, as in the shared .env most teams have: a JWKS backend must not fall back to it.
+ * Each name is also a `${NAME}` that `target.env` values may use (config/target-env.ts).
  */
-export function targetEnv(issuer: IssuerCoordinates, port?: number): Record<string, string> {
+export function targetEnv(issuer: IssuerCoordinates, port?: number): Partial<Record<InjectedName, string>> {
   return {
     BETTER_AUTH_SECRET: issuer.secret,
     ...(port !== undefined && { PORT: String(port) }),
@@ -73,7 +75,7 @@ async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates,
   const container = await startHostContainer({
     image: target.image!,
     name: `target ${issuer.profile}`,
-    env: { ...target.env, ...targetEnv(issuer, port) },
+    env: startedTargetEnv(target.env, targetEnv(issuer, port)),
     timeoutMs: target.readyTimeoutMs,
     errorCode: 'ERR_TARGET_START',
   })
@@ -138,7 +140,7 @@ async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinate
     throw new AuthconformError('ERR_TARGET_START', `target.cwd ${target.cwd} does not exist: fix target.cwd (relative paths are from the config file)`)
   }
   const baseURL = `http://127.0.0.1:${port}`
-  const env = { ...process.env, ...target.env, ...targetEnv(issuer, port) }
+  const env = { ...process.env, ...startedTargetEnv(target.env, targetEnv(issuer, port)) }
   const command = target.command!.replace(/\$\{?PORT\}?/g, String(port))
   debug(`starting (${issuer.profile}) ${command} in ${target.cwd}`)
   // Its own process group, so the whole tree (a shell, uvicorn, its reloader…) stops together.

@@ -1,6 +1,7 @@
 import { pageFetchExchange } from '../support/browser.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import { isSuccess } from '../support/exchange.ts'
+import { pathFor } from '../../harness/core/routes.ts'
 import type { InteractionKit, InteractionOutcome, Exchange } from '../../harness/core/case.ts'
 import { defineCase } from './define-case.ts'
 
@@ -14,18 +15,21 @@ import { defineCase } from './define-case.ts'
 const FETCH_SPEC = 'Fetch-3.2' // WHATWG Fetch: the CORS protocol
 const ORIGIN = 'RFC6454-7' // the Origin header field
 
+/** The `me` route as A calls it: every request here is A's, or its preflight. */
+const mePath = (kit: InteractionKit) => pathFor(kit.target.me, { sub: kit.user.a.id })
+
 function preflight(kit: InteractionKit, origin: string): Promise<Exchange> {
   const { me } = kit.target
   return kit.request(`preflight from ${origin}`, {
     method: 'OPTIONS',
-    path: me.path,
+    path: mePath(kit),
     headers: { Origin: origin, 'Access-Control-Request-Method': me.method, 'Access-Control-Request-Headers': 'authorization' },
   })
 }
 
 /** A page at `origin` calls `me` with A's token; the step records what the page could read. */
 async function pageCallsMe(kit: InteractionKit, origin: string) {
-  const url = kit.target.baseURL + kit.target.me.path
+  const url = kit.target.baseURL + mePath(kit)
   const headers = { Authorization: `Bearer ${kit.user.a.token}` }
   const started = performance.now()
   const fetched = await kit.browser.fetchFrom(origin, url, { headers })
@@ -99,7 +103,7 @@ export const corsCases = [
       const origin = kit.browser.disallowedOrigin
       const { fetched, exchange } = await pageCallsMe(kit, origin)
       if (!fetched.readable) return { verdict: 'pass', reason: `Chromium kept the answer from ${origin} (${fetched.error})`, decisive: exchange }
-      const direct = await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: kit.target.me.path, as: kit.user.a, headers: { Origin: origin } })
+      const direct = await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } })
       const wildcard = direct.headers['access-control-allow-origin'] === '*' && direct.headers['access-control-allow-credentials']?.toLowerCase() !== 'true'
       // "*" without credentials only exposes what a page already holds a token for: milder.
       if (wildcard) return { verdict: 'fail', reason: `a page at ${origin} read ${fetched.status}: Access-Control-Allow-Origin is *`, severityCap: 'low', decisive: exchange }
@@ -117,7 +121,7 @@ export const corsCases = [
     kind: 'interaction',
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
-      const answers = [await preflight(kit, origin), await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: kit.target.me.path, as: kit.user.a, headers: { Origin: origin } })]
+      const answers = [await preflight(kit, origin), await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } })]
       for (const answer of answers) {
         const allowOrigin = answer.headers['access-control-allow-origin']
         const credentials = answer.headers['access-control-allow-credentials']?.toLowerCase() === 'true'

@@ -1,5 +1,6 @@
 import { issuerProxyPath, PAGES_PATH } from '../../harness/core/protocol/page-channel.ts'
 import { ASYMMETRIC_PROFILES } from '../../harness/core/profiles.ts'
+import { pathFor } from '../../harness/core/routes.ts'
 import { isSuccess } from '../support/resource.ts'
 import type { InteractionKit, InteractionOutcome, Exchange } from '../../harness/core/case.ts'
 import { defineCase } from './define-case.ts'
@@ -58,14 +59,14 @@ async function signInAndCall({ baseURL, email, password, targetURL, source }: Fl
 function frontendOf(kit: InteractionKit): { origin: string; page: string; authBaseURL: string } {
   const issuerOrigin = new URL(kit.issuer.baseURL).origin
   const origins = kit.target.cors.allowedOrigins
-  if (origins.includes(issuerOrigin)) return { origin: issuerOrigin, page: `${kit.issuer.pagesURL}/flow`, authBaseURL: kit.issuer.baseURL }
+  if (origins.includes(issuerOrigin)) return { origin: issuerOrigin, page: `${kit.issuer.pagesURL}/flow`, authBaseURL: kit.issuer.authURL }
   const origin = origins[0]!
-  return { origin, page: `${origin}${PAGES_PATH}/flow`, authBaseURL: `${origin}${issuerProxyPath(new URL(kit.issuer.baseURL).port)}/api/auth` }
+  return { origin, page: `${origin}${PAGES_PATH}/flow`, authBaseURL: `${origin}${issuerProxyPath(new URL(kit.issuer.baseURL).port)}${new URL(kit.issuer.authURL).pathname.replace(/\/$/, '')}` }
 }
 
 async function browserFlow(kit: InteractionKit, source: FlowArgs['source']): Promise<InteractionOutcome> {
   const { target, user } = kit
-  const targetURL = target.baseURL + target.me.path
+  const targetURL = target.baseURL + pathFor(target.me, { sub: user.a.id })
   const frontend = frontendOf(kit)
   const started = performance.now()
   const result = await kit.browser.evaluateAt(frontend.page, signInAndCall, {

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose'
 import { randomUUID } from 'node:crypto'
 import { parseJson } from '../support/json.ts'
 import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
+import { pathFor } from '../../harness/core/routes.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import type { InteractionKit, InteractionOutcome, Judgement } from '../../harness/core/case.ts'
 import { defineCase } from './define-case.ts'
@@ -203,7 +204,7 @@ export const ownershipCases = [
     kind: 'interaction',
     interact: async ({ issuerAdmin, target, request }) => {
       const doomed = await issuerAdmin.signUp()
-      const me = { method: target.me.method, path: target.me.path, as: doomed }
+      const me = { method: target.me.method, path: pathFor(target.me, { sub: doomed.id }), as: doomed }
       const before = await request('C (a throwaway user) calls the API', me)
       if (!isSuccess(before.status)) throw new Error(`the throwaway user's valid token got ${before.status} before deletion`)
       await issuerAdmin.deleteUser(doomed.id)

@@ -1,6 +1,8 @@
 import net from 'node:net'
 import type { ProfileContext } from '../../harness/core/context.ts'
 import type { Evidence } from '../../harness/core/verdict.ts'
+import { pathFor } from '../../harness/core/routes.ts'
+import { withTargetHeaders } from '../../harness/core/target-headers.ts'
 import { shellQuote } from '../../harness/core/text.ts'
 import { sleep } from '../../harness/core/time.ts'
 import type { Exchange } from '../../harness/core/case.ts'
@@ -41,13 +43,18 @@ function socketFailure(error: unknown): { code: string; text: string } {
   return { code, text: cause?.code && cause.message ? `${code}: ${cause.message}` : code }
 }
 
+/**
+ * One request to the target (default its `me` route, which then holds no `{sub}`) with the
+ * target's configured headers wherever the request does not set them itself.
+ */
 export async function send(target: ProfileContext['target'], request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string>; body?: string }, timeoutMs: number): Promise<Exchange> {
   const method = request.method ?? target.me.method
-  const address = new URL(target.baseURL + (request.path ?? target.me.path))
+  const address = new URL(target.baseURL + (request.path ?? pathFor(target.me)))
   for (const [name, value] of Object.entries(request.query ?? {})) address.searchParams.append(name, value)
   const url = address.toString()
+  const requestHeaders = withTargetHeaders(target.headers, request.headers)
   // Known before anything is sent: whatever goes wrong below, evidence shows this request.
-  const sent = { method, url, headers: request.headers, ...(request.body !== undefined && { body: request.body }) }
+  const sent = { method, url, headers: requestHeaders, ...(request.body !== undefined && { body: request.body }) }
   const started = performance.now()
   const ms = () => Math.round(performance.now() - started)
   const unanswered = (what: string, dropped: string, answer?: Pick<Exchange, 'status' | 'headers' | 'body'>) =>
@@ -58,7 +65,7 @@ export async function send(target: ProfileContext['target'], request: { method?:
   // the next request before any byte: one retry on a fresh connection keeps the blame where it belongs.
   for (let attempt = 0; attempt < 2 && !response; attempt++) {
     try {
-      response = await fetch(url, { method, headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+      response = await fetch(url, { method, headers: requestHeaders, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw unanswered(`no answer within ${timeoutMs} ms`, `timed out after ${timeoutMs} ms without an answer`)
       const failure = socketFailure(error)
@@ -122,8 +129,20 @@ function truncateCredentials(value: string): string {
   return value.length > 80 ? `${value.slice(0, 60)}…(${value.length} chars)` : value
 }
 
-export function evidenceOf(exchange: Exchange): Evidence {
-  const headers = Object.fromEntries(Object.entries(exchange.request.headers).map(([name, value]) => [name, name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value]))
+/** A configured header's value as evidence shows it: withheld, like the end of a long token. */
+const withheld = (value: string) => `…(${value.length} chars)`
+
+/**
+ * The exchange as a report shows it. `targetHeaders` (target.headers) are secrets: a header
+ * that carries its configured value is withheld, one a case set to a value of its own is shown.
+ */
+export function evidenceOf(exchange: Exchange, targetHeaders: Readonly<Record<string, string>> = {}): Evidence {
+  const configured = new Map(Object.entries(targetHeaders).map(([name, value]) => [name.toLowerCase(), value]))
+  const shown = (name: string, value: string) => {
+    if (configured.get(name.toLowerCase()) === value) return withheld(value)
+    return name.toLowerCase() === 'authorization' ? truncateCredentials(value) : value
+  }
+  const headers = Object.fromEntries(Object.entries(exchange.request.headers).map(([name, value]) => [name, shown(name, value)]))
   return {
     request: { method: exchange.request.method, url: exchange.request.url, headers, ...(exchange.request.body !== undefined && { body: headBytes(exchange.request.body, 200) }) },
     status: exchange.status,
@@ -165,7 +184,10 @@ function shellWord(text: string): string {
   return parts.join('')
 }
 
-/** A copy-paste `curl` that replays the request (tokens are short-lived test tokens). */
+/**
+ * A copy-paste `curl` that replays the request: whole, so the token (a short-lived test token)
+ * and the target.headers values (secrets the evidence withholds) are in it.
+ */
 export function curlOf(request: Exchange['request']): string {
   const parts = ['curl', '-sS', '-i']
   if (request.method !== 'GET') parts.push('-X', request.method)

@@ -1,5 +1,6 @@
 import type { Principal, ResourceRoutes } from '../../harness/core/context.ts'
-import type { Route } from '../../harness/core/routes.ts'
+import { pathFor, type Route } from '../../harness/core/routes.ts'
+import { withTargetHeaders } from '../../harness/core/target-headers.ts'
 import type { InteractionKit, Exchange } from '../../harness/core/case.ts'
 import { isSuccess } from './exchange.ts'
 import { parseJson, readPath } from './json.ts'
@@ -10,8 +11,8 @@ export { isSuccess }
 export class SetupFailed extends Error {}
 
 const name = (user: Principal) => user.label.toUpperCase()
-/** The route with its one path parameter (`{id}`, `{todo_id}`, whatever the API calls it) filled in. */
-const pathOf = (route: Route, id?: string) => (id === undefined ? route.path : route.path.replace(/\{[^}/]+\}/g, encodeURIComponent(id)))
+/** The route as `user` requests it: `{sub}` is the user's id, the item placeholder (`{id}`, `{todo_id}`) `id`. */
+const pathOf = (route: Route, user: Principal, id?: string) => pathFor(route, { sub: user.id, item: id })
 
 /**
  * `target.routes.resource` as calls made as a user. Every item created is deleted after the
@@ -19,7 +20,7 @@ const pathOf = (route: Route, id?: string) => (id === undefined ? route.path : r
  */
 export function resourceClient(kit: InteractionKit) {
   const routes: ResourceRoutes = kit.target.resource!
-  const call = (label: string, user: Principal, route: Route, id?: string, json?: unknown) => kit.request(label, { method: route.method, path: pathOf(route, id), as: user, json })
+  const call = (label: string, user: Principal, route: Route, id?: string, json?: unknown) => kit.request(label, { method: route.method, path: pathOf(route, user, id), as: user, json })
 
   /** The id of an item in a list answer: the create answer's id path, or its last key. */
   const itemId = (item: unknown) => {
@@ -31,7 +32,8 @@ export function resourceClient(kit: InteractionKit) {
   async function removeQuietly(id: string) {
     if (!routes.remove) return
     for (const user of [kit.user.a, kit.user.b]) {
-      const response = await fetch(kit.target.baseURL + pathOf(routes.remove, id), { method: routes.remove.method, headers: { authorization: `Bearer ${user.token}` } }).catch(() => undefined)
+      const headers = withTargetHeaders(kit.target.headers, { authorization: `Bearer ${user.token}` })
+      const response = await fetch(kit.target.baseURL + pathOf(routes.remove, user, id), { method: routes.remove.method, headers }).catch(() => undefined)
       await response?.body?.cancel()
       if (response && isSuccess(response.status)) return
     }
@@ -73,7 +75,7 @@ export function resourceClient(kit: InteractionKit) {
     async ownRead(user: Principal, id: string, label = `${name(user)} reads its own item ${id}`) {
       const exchange = await call(label, user, routes.read, id)
       if (!isSuccess(exchange.status)) {
-        throw new SetupFailed(`${name(user)} cannot read its own item: ${routes.read.method} ${pathOf(routes.read, id)} answered ${exchange.status} (check target.routes.resource.read)`)
+        throw new SetupFailed(`${name(user)} cannot read its own item: ${routes.read.method} ${pathOf(routes.read, user, id)} answered ${exchange.status} (check target.routes.resource.read)`)
       }
       return exchange
     },

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { decodeJwt } from 'jose'
 import type { ProfileContext, RunContext } from '../../harness/core/context.ts'
 import { b64url } from '../../harness/core/jws.ts'
+import { pathFor } from '../../harness/core/routes.ts'
 import { lowerOf, type Severity } from '../../harness/core/severity.ts'
 import { worse, type CaseResult, type Verdict } from '../../harness/core/verdict.ts'
 import { signUp } from '../../harness/core/protocol/better-auth.ts'
@@ -38,10 +40,26 @@ async function authorizationOf(probe: Probe): Promise<string | null> {
   return `Bearer ${await probe.token}`
 }
 
+/**
+ * Whose request a probe is, for `{sub}` in the route: the user its token names (a forged token
+ * asks for the data of the user it claims to be), else A, the caller of the happy path.
+ */
+function callerOf(authorization: string | null, users: ProfileContext['users']): string {
+  const token = /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1]
+  try {
+    const sub = token && decodeJwt(token).sub
+    if (typeof sub === 'string' && sub) return sub
+  } catch {
+    // Not a JWT one can read: the probe is still A's request.
+  }
+  return users.a.id
+}
+
 async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettings): Promise<Exchange> {
   const authorization = await authorizationOf(probe)
   const query = probe.query ? Object.fromEntries(await Promise.all(Object.entries(probe.query).map(async ([k, v]) => [k, await v]))) : undefined
-  const exchange = await send(context.target, { headers: authorization === null ? {} : { Authorization: authorization }, query }, probe.timeoutMs ?? run.requestTimeoutMs)
+  const path = pathFor(context.target.me, { sub: callerOf(authorization, context.users) })
+  const exchange = await send(context.target, { path, headers: authorization === null ? {} : { Authorization: authorization }, query }, probe.timeoutMs ?? run.requestTimeoutMs)
   if (probe.watch?.length) exchange.attackerFetches = await attackerFetches(run.attacker, probe.watch)
   return exchange
 }
@@ -92,8 +110,8 @@ function resultOf(spec: Case, context: ProfileContext, outcome: Outcome, timing:
     verdict,
     reason,
     ...(measured && { measured: true }),
-    ...(decisive && { evidence: evidenceOf(decisive), curl: curlOf(decisive.request) }),
-    ...(steps && { steps: steps.map(({ label, exchange }) => ({ label, ...evidenceOf(exchange) })) }),
+    ...(decisive && { evidence: evidenceOf(decisive, context.target.headers), curl: curlOf(decisive.request) }),
+    ...(steps && { steps: steps.map(({ label, exchange }) => ({ label, ...evidenceOf(exchange, context.target.headers) })) }),
     ...(timing && { timing }),
   }
 }

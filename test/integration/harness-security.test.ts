@@ -112,7 +112,7 @@ describe('conformance control opens only with the per-run key', () => {
   let kid: string
 
   // Every endpoint of the plugin, with a body it would accept: only the key is wrong.
-  const endpoints = Object.values(conformanceControl({ controlKey: 'unused', secret: 'unused' }).endpoints).map((e) => ({ path: e.path, method: e.options.method }))
+  const endpoints = Object.values(conformanceControl({ controlKey: 'unused', secret: 'unused', jwksPathname: '/api/auth/jwks' }).endpoints).map((e) => ({ path: e.path, method: e.options.method }))
   const bodies: Record<string, () => unknown> = {
     '/conformance/sign': () => ({ signingInput: 'eyJhbGciOiJFZERTQSJ9.e30' }),
     '/conformance/rotate': () => ({}),
@@ -121,7 +121,7 @@ describe('conformance control opens only with the per-run key', () => {
     '/conformance/jwks-fault': () => ({ mode: 'fail' }),
   }
   const call = (endpoint: { path: string; method: string }, headers: Record<string, string>, query = '') =>
-    fetch(`${issuer.baseURL}/api/auth${endpoint.path}${query}`, {
+    fetch(`${issuer.authURL}${endpoint.path}${query}`, {
       method: endpoint.method,
       // The issuer's own origin: Better Auth's CSRF check passes, so a 403 is the key's.
       headers: { 'content-type': 'application/json', origin: issuer.baseURL, ...headers },

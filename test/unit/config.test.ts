@@ -27,7 +27,7 @@ describe('resolveConfig', () => {
     expect(resolved.target.profiles).toEqual(['EdDSA'])
     expect(resolved.profiles).toBeUndefined()
     expect(selectedProfiles(resolved)).toEqual(['EdDSA'])
-    expect(resolved.issuer).toEqual({ port: 0, expiresIn: '15m' })
+    expect(resolved.issuer).toEqual({ port: 0, expiresIn: '15m', basePath: '/api/auth', jwksPath: '/jwks' })
     expect(resolved.failOn).toBe('low')
     expect(resolved.runtime).toBe('auto')
     expect(resolved.suites).toEqual(['all'])
@@ -81,7 +81,7 @@ describe('resolveConfig', () => {
   test('the valid keys are listed through optional and defaulted objects, and at the top', () => {
     const resource = { create: 'POST /items', list: 'GET /items', read: 'GET /items/:id', lst: 'GET /x' }
     expect(configError({ target: { ...URL_TARGET, routes: { ...URL_TARGET.routes, resource } } }).message).toContain('unknown key "target.routes.resource.lst" (valid: create, body, id, list, items, read, update, updateBody, remove)')
-    expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain('unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds)')
+    expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain('unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds, basePath, jwksPath)')
     expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain('(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, expectedFailures, reports)')
   })
 

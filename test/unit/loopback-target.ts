@@ -16,9 +16,12 @@ export function loopbackTarget(timeoutMs: number) {
   const sockets = new Set<net.Socket>()
   /** Every token the target received, in order. */
   const seen: string[] = []
+  /** Every request the target received, in order: method, path and headers (lower-case names). */
+  const received: { method: string; path: string; headers: http.IncomingHttpHeaders }[] = []
   const server = http.createServer((req, res) => {
     const token = /^Bearer (\S+)/.exec(req.headers.authorization ?? '')?.[1] ?? ''
     seen.push(token)
+    received.push({ method: req.method!, path: req.url!, headers: req.headers })
     if (token.startsWith('hang')) return
     const refused = /^refuse-(\d+)$/.exec(token)
     if (refused) {
@@ -49,6 +52,7 @@ export function loopbackTarget(timeoutMs: number) {
       profile: 'EdDSA',
       issuer: {
         baseURL: 'http://127.0.0.1:9',
+        authURL: 'http://127.0.0.1:9/api/auth',
         jwksURL: 'http://127.0.0.1:9/api/auth/jwks',
         issuer: 'http://127.0.0.1:9',
         audience: 'http://127.0.0.1:9',
@@ -59,7 +63,7 @@ export function loopbackTarget(timeoutMs: number) {
         controlKey: 'control-key',
         secret: { bytes: 32, published: false, bitsPerChar: 5, problems: [] },
       },
-      target: { baseURL, me: { method: 'GET', path: '/api/me' }, cors: { allowedOrigins: [], configured: false, browserCalls: false }, ...target },
+      target: { baseURL, me: { method: 'GET', path: '/api/me' }, headers: {}, cors: { allowedOrigins: [], configured: false, browserCalls: false }, ...target },
       users: { a, b: { ...principal('b', 'id-b'), token: 'fine-b' } },
       baseline: baseline ?? { ok: true },
     }
@@ -72,6 +76,7 @@ export function loopbackTarget(timeoutMs: number) {
       return baseURL
     },
     seen,
+    received,
     context,
     run: {
       requestTimeoutMs: timeoutMs,

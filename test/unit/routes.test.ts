@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { parseRoute } from '../../harness/core/routes.ts'
+import { AuthconformError } from '../../harness/core/errors.ts'
+import { itemPlaceholders, parseRoute, pathFor } from '../../harness/core/routes.ts'
+import { resolveConfig } from '../../harness/config/resolve.ts'
+import { defineCase } from '../../harness/core/case.ts'
+import { resourceClient } from '../../suites/support/resource.ts'
+import { runCase } from '../../suites/support/run-case.ts'
+import { loopbackTarget, probing } from './loopback-target.ts'
+import { catchError } from './support.ts'
 
 describe('parseRoute', () => {
   test.each([
@@ -15,5 +22,127 @@ describe('parseRoute', () => {
 
   test.each(['FETCH /x', 'GET api/me', 'get /api/me', 'GET', '/api/me', 'GET /api/ me', 'GET  /api/me', 'HEAD /api/me', ''])('%j is not a route', (text) => {
     expect(parseRoute(text)).toBeUndefined()
+  })
+})
+
+describe('pathFor', () => {
+  const route = (text: string) => parseRoute(text)!
+
+  test('{sub} is the caller, any other placeholder the item', () => {
+    expect(pathFor(route('POST /api/{sub}/tasks'), { sub: 'user-a' })).toBe('/api/user-a/tasks')
+    expect(pathFor(route('GET /api/todos/{todo_id}'), { sub: 'user-a', item: '42' })).toBe('/api/todos/42')
+    expect(pathFor(route('PATCH /api/users/{sub}/todos/{id}'), { sub: 'user-b', item: '7' })).toBe('/api/users/user-b/todos/7')
+    expect(pathFor(route('GET /api/{sub}/shared/{sub}'), { sub: 'x' })).toBe('/api/x/shared/x')
+  })
+
+  test('a route without placeholders is its path', () => {
+    expect(pathFor(route('GET /api/me'))).toBe('/api/me')
+    expect(pathFor(route('GET /api/me'), { sub: 'user-a', item: '1' })).toBe('/api/me')
+  })
+
+  test('ids are one path segment each, whatever they hold', () => {
+    expect(pathFor(route('GET /api/{sub}/todos/{id}'), { sub: 'a/../b', item: '1 2?x=#' })).toBe('/api/a%2F..%2Fb/todos/1%202%3Fx%3D%23')
+  })
+
+  test('a placeholder with no id to fill it is a programming error naming the route', () => {
+    expect(() => pathFor(route('GET /api/users/{sub}'))).toThrow("GET /api/users/{sub} needs the caller's id for {sub}")
+    expect(() => pathFor(route('GET /api/todos/{id}'), { sub: 'user-a' })).toThrow('GET /api/todos/{id} needs an item id for {id}')
+  })
+})
+
+describe('itemPlaceholders', () => {
+  test.each([
+    ['/api/todos', []],
+    ['/api/{sub}/todos', []],
+    ['/api/todos/{id}', ['id']],
+    ['/api/{sub}/todos/{todo_id}', ['todo_id']],
+    ['/api/{list_id}/items/{item_id}', ['list_id', 'item_id']],
+    ['/api/{id}/copy/{id}', ['id']],
+  ])('%s', (path, names) => {
+    expect(itemPlaceholders(path)).toEqual(names)
+  })
+})
+
+describe('routes in the config', () => {
+  const target = (routes: Record<string, unknown>) => ({ target: { command: 'node server.js', routes: { me: 'GET /api/me', ...routes } } })
+  const resource = { create: 'POST /api/{sub}/tasks', list: 'GET /api/{sub}/tasks', read: 'GET /api/{sub}/tasks/{task_id}' }
+  const configError = (config: unknown) => {
+    const error = catchError(() => resolveConfig(config))
+    expect(error).toBeInstanceOf(AuthconformError)
+    expect((error as AuthconformError).code).toBe('ERR_CONFIG_INVALID')
+    return error.message
+  }
+
+  test('{sub} may be in any route, next to one item placeholder', () => {
+    const resolved = resolveConfig(target({ me: 'GET /api/users/{sub}', resource: { ...resource, update: 'PUT /api/{sub}/tasks/{task_id}', remove: 'DELETE /api/tasks/{id}' } }))
+    expect(resolved.target.routes.me).toBe('GET /api/users/{sub}')
+    expect(resolved.target.routes.resource?.create).toBe('POST /api/{sub}/tasks')
+  })
+
+  test.each(['read', 'update', 'remove'])('two item placeholders in %s are an error naming the route', (key) => {
+    const message = configError(target({ resource: { ...resource, [key]: 'GET /api/{list_id}/items/{item_id}' } }))
+    expect(message).toContain(`target.routes.resource.${key}: "GET /api/{list_id}/items/{item_id}" has 2 item placeholders ({list_id}, {item_id})`)
+    expect(message).not.toContain('\n')
+  })
+
+  test.each([
+    ['me', { me: 'GET /api/users/{user_id}' }],
+    ['resource.create', { resource: { ...resource, create: 'POST /api/lists/{list_id}/items' } }],
+    ['resource.list', { resource: { ...resource, list: 'GET /api/lists/{list_id}/items' } }],
+  ])('an item placeholder in %s, a route about no item, is an error pointing at {sub}', (key, routes) => {
+    const message = configError(target(routes))
+    expect(message).toMatch(new RegExp(`target\\.routes\\.${key.replace('.', '\\.')}: "[^"]+" has \\{\\w+\\}, which would be an item id, but this route is about no item: only \\{sub\\}`))
+  })
+})
+
+describe('{sub} in the requests a case makes is the id of the user making it', () => {
+  const target = loopbackTarget(1000)
+  const { context, received, run } = target
+  const pathsSince = (before: number) => received.slice(before).map((r) => `${r.method} ${r.path}`)
+  const me = { method: 'GET' as const, path: '/api/users/{sub}' }
+  const pass = () => ({ verdict: 'pass' as const, reason: 'ok' })
+  /** A JWT whose payload names `sub` (unsigned: only the path is read from it here). */
+  const tokenOf = (sub: unknown) => ['{"alg":"EdDSA"}', JSON.stringify({ sub }), 'sig'].map((part) => Buffer.from(part).toString('base64url')).join('.')
+
+  test("a probe: the user its token names, else A (the happy path's caller)", async () => {
+    const before = received.length
+    const probes = () => [{ token: 'not-a-jwt' }, { token: tokenOf('id-b') }, { token: tokenOf(42) }, { authorization: null }]
+    await runCase(probing('claims/sub-path', probes, { expect: pass }), context({ me }), run)
+    expect(pathsSince(before)).toEqual(['GET /api/users/id-a', 'GET /api/users/id-b', 'GET /api/users/id-a', 'GET /api/users/id-a'])
+  })
+
+  test("the resource routes: A's requests carry A's id, B's carry B's; the clean-up too", async () => {
+    const before = received.length
+    const resource = {
+      create: parseRoute('POST /api/{sub}/tasks')!,
+      body: {},
+      id: 'user.id',
+      list: parseRoute('GET /api/{sub}/tasks')!,
+      read: parseRoute('GET /api/{sub}/tasks/{task_id}')!,
+      remove: parseRoute('DELETE /api/{sub}/tasks/{task_id}')!,
+    }
+    const spec = defineCase({
+      id: 'ownership/sub-path',
+      title: 't',
+      severity: 'high',
+      refs: [],
+      fix: 'f',
+      remedy: 'r',
+      kind: 'interaction',
+      interact: async (kit) => {
+        const client = resourceClient(kit)
+        const { id } = await client.create(kit.user.a)
+        await client.read(kit.user.b, id)
+        await client.list(kit.user.b)
+        // Another user's id in {sub}, on purpose: what a later case may ask for.
+        await kit.request("A asks for B's tasks", { method: 'GET', path: pathFor(client.routes.list, { sub: kit.user.b.id }), as: kit.user.a })
+        return pass()
+      },
+    })
+    const result = await runCase(spec, context({ resource, headers: { 'x-api-key': 'k1' } }), run)
+    expect(result.verdict).toBe('pass')
+    expect(pathsSince(before)).toEqual(['POST /api/id-a/tasks', 'GET /api/id-b/tasks/id-a', 'GET /api/id-b/tasks', 'GET /api/id-b/tasks', 'DELETE /api/id-a/tasks/id-a'])
+    // The clean-up bypasses kit.request, not the configured headers.
+    expect(received.at(-1)?.headers['x-api-key']).toBe('k1')
   })
 })

@@ -5,17 +5,40 @@ import { AuthconformError, errorMessage } from '../errors.ts'
 import type { Profile } from '../profiles.ts'
 
 /**
- * Better Auth's HTTP API as a browser uses it (email sign-up, then `GET /api/auth/token` for
+ * Better Auth's HTTP API as a browser uses it (email sign-up, then `GET <basePath>/token` for
  * the JWT): how the run's users A and B are made, and the throwaway users some cases delete.
  */
-type IssuerAddress = { profile: Profile; baseURL: string; tokenURL: string }
+type IssuerAddress = { profile: Profile; baseURL: string; authURL: string; tokenURL: string }
+
+/** Better Auth's `basePath` default, and the jwt plugin's `jwks.jwksPath` default (under it). */
+export const DEFAULT_BASE_PATH = '/api/auth'
+export const DEFAULT_JWKS_PATH = '/jwks'
+
+/**
+ * Where Better Auth answers on `origin`: `basePath` appended, `/` meaning the root (Better Auth's
+ * withPath). What `createAuthClient({ baseURL })` takes; every endpoint path follows it.
+ */
+export const authURL = (origin: string, basePath: string) => origin + (basePath === '/' ? '' : basePath)
+
+/**
+ * Why `path` cannot be a basePath (`root`: `/` allowed) or a jwksPath, or undefined. Better Auth
+ * itself only asks for a leading `/` and no `..`; a trailing `/` is refused too, since the issuer
+ * redirects `…/` to the path without it, as Next.js does.
+ */
+export function authPathProblem(path: string, { root }: { root: boolean }): string | undefined {
+  if (root && path === '/') return undefined
+  if (!path.startsWith('/')) return `must start with /`
+  if (path.endsWith('/')) return root ? 'must not end with / (the root is "/")' : 'must not end with /'
+  if (path.includes('..') || !/^(\/[\w.~-]+)+$/.test(path)) return `must be /-separated segments of letters, digits, ".", "_", "~" or "-", without ".."`
+  return undefined
+}
 
 /** One more real user (a throwaway one, for cases that delete their user). */
 export async function signUp(issuer: IssuerAddress, label: Principal['label'], runId: string): Promise<Principal> {
   const email = `user-${label}-${runId}@authconform.test`
   const password = randomBytes(18).toString('base64url')
   try {
-    const signUpResponse = await fetch(`${issuer.baseURL}/api/auth/sign-up/email`, {
+    const signUpResponse = await fetch(`${issuer.authURL}/sign-up/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: issuer.baseURL },
       body: JSON.stringify({ email, password, name: `authconform user ${label.toUpperCase()}` }),

@@ -6,7 +6,7 @@ import type { ProfileContext } from '../context.ts'
  * per-run random key in CONTROL_KEY_HEADER; without it the issuer is any Better Auth app.
  */
 export const CONTROL_KEY_HEADER = 'x-authconform-control-key'
-/** Under Better Auth's base path (/api/auth). */
+/** Under Better Auth's base path (`issuer.basePath`, default /api/auth): see ProfileContext's controlURL. */
 export const CONTROL_PATH = '/conformance'
 
 /** Each endpoint's path under CONTROL_PATH. */
