@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { AuthconformError } from '../../harness/core/errors.ts'
 import { itemPlaceholders, parseRoute, pathFor } from '../../harness/core/routes.ts'
 import { resolveConfig } from '../../harness/config/resolve.ts'
 import { defineCase } from '../../harness/core/case.ts'
 import { resourceClient } from '../../suites/support/resource.ts'
 import { runCase } from '../../suites/support/run-case.ts'
 import { loopbackTarget, probing } from './loopback-target.ts'
-import { catchError } from './support.ts'
+import { configErrorOf } from './support.ts'
 
 describe('parseRoute', () => {
   test.each([
@@ -66,12 +65,7 @@ describe('itemPlaceholders', () => {
 describe('routes in the config', () => {
   const target = (routes: Record<string, unknown>) => ({ target: { command: 'node server.js', routes: { me: 'GET /api/me', ...routes } } })
   const resource = { create: 'POST /api/{sub}/tasks', list: 'GET /api/{sub}/tasks', read: 'GET /api/{sub}/tasks/{task_id}' }
-  const configError = (config: unknown) => {
-    const error = catchError(() => resolveConfig(config))
-    expect(error).toBeInstanceOf(AuthconformError)
-    expect((error as AuthconformError).code).toBe('ERR_CONFIG_INVALID')
-    return error.message
-  }
+  const configError = configErrorOf
 
   test('{sub} may be in any route, next to one item placeholder', () => {
     const resolved = resolveConfig(target({ me: 'GET /api/users/{sub}', resource: { ...resource, update: 'PUT /api/{sub}/tasks/{task_id}', remove: 'DELETE /api/tasks/{id}' } }))

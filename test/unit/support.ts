@@ -1,4 +1,7 @@
+import { expect } from 'vitest'
+import { resolveConfig } from '../../harness/config/resolve.ts'
 import type { Principal } from '../../harness/core/context.ts'
+import { AuthconformError } from '../../harness/core/errors.ts'
 import type { ResultDocument } from '../../harness/report/document.ts'
 import { exitCodeFor, summarizeDocument } from '../../harness/report/document.ts'
 import type { Profile } from '../../harness/core/profiles.ts'
@@ -14,6 +17,14 @@ export function catchError(run: () => unknown): Error {
     return error as Error
   }
   throw new Error('expected the call to throw, but it returned')
+}
+
+/** The message of the config error (ERR_CONFIG_INVALID, exit 2) that resolving `config` throws. */
+export function configErrorOf(config: unknown): string {
+  const error = catchError(() => resolveConfig(config as Parameters<typeof resolveConfig>[0]))
+  expect(error).toBeInstanceOf(AuthconformError)
+  expect((error as AuthconformError).code).toBe('ERR_CONFIG_INVALID')
+  return error.message
 }
 
 export function exchange(answer: Partial<Omit<Exchange, 'request'>> & { request?: Partial<Exchange['request']> } = {}): Exchange {

@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { defineCase, type Case } from '../../harness/core/case.ts'
-import { AuthconformError } from '../../harness/core/errors.ts'
 import { withTargetHeaders } from '../../harness/core/target-headers.ts'
 import { resolveConfig } from '../../harness/config/resolve.ts'
 import { curlOf, evidenceOf } from '../../suites/support/exchange.ts'
 import { runCase } from '../../suites/support/run-case.ts'
 import { loopbackTarget, probing } from './loopback-target.ts'
-import { catchError, exchange } from './support.ts'
+import { configErrorOf, exchange } from './support.ts'
 
 /**
  * target.headers: configured once, sent with every request a case makes unless the case sets
@@ -34,12 +33,7 @@ describe('withTargetHeaders', () => {
 
 describe('target.headers in the config', () => {
   const withHeaders = (headers: unknown) => ({ target: { command: 'node server.js', routes: { me: 'GET /api/me' }, headers } })
-  const configError = (config: unknown) => {
-    const error = catchError(() => resolveConfig(config))
-    expect(error).toBeInstanceOf(AuthconformError)
-    expect((error as AuthconformError).code).toBe('ERR_CONFIG_INVALID')
-    return error.message
-  }
+  const configError = configErrorOf
 
   test('default none; names and string values are kept as written', () => {
     expect(resolveConfig({ target: { command: 'x', routes: { me: 'GET /me' } } }).target.headers).toEqual({})
