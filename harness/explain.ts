@@ -44,7 +44,7 @@ const SENDS: Record<CaseKind, string> = {
 }
 
 const NEEDS: Record<NonNullable<Case['needs']>[number], string> = {
-  meId: 'target.routes.meId in the config',
+  identity: "target.routes.meId in the config (in the me answer, or the owner field of resource.create's)",
   resource: 'target.routes.resource in the config',
   frontend: 'a backend that browsers call (skipped when target.cors is false)',
   browser: 'Chromium',

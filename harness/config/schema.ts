@@ -39,7 +39,8 @@ const resourceRoutes = z.strictObject({
   id: dottedPath.default('id'),
   list: routeAbout('no item'),
   items: dottedPath.optional(),
-  read: routeAbout('one item'),
+  /** Optional: without it, cases that need to see one item find it in the list. */
+  read: routeAbout('one item').optional(),
   update: routeAbout('one item').optional(),
   updateBody: z.record(z.string(), z.unknown()).optional(),
   remove: routeAbout('one item').optional(),
@@ -75,11 +76,18 @@ export const targetSchema = z
     issuer: z.string().min(1).optional(),
     /** Sent with every request to the target unless the case sets that header itself. */
     headers: targetHeaders,
-    routes: z.strictObject({
-      me: routeAbout('no item'),
-      meId: dottedPath.optional(),
-      resource: resourceRoutes.optional(),
-    }),
+    routes: z
+      .strictObject({
+        /** A route any valid token may call; without it, probes call resource.list. */
+        me: routeAbout('no item').optional(),
+        /** Where the caller's id is in me's answer; with no me route, the owner field in resource.create's answer. */
+        meId: dottedPath.optional(),
+        resource: resourceRoutes.optional(),
+      })
+      .refine((routes) => routes.me !== undefined || routes.resource !== undefined, {
+        message: 'give routes.me (a route any valid token may call, e.g. "GET /api/me") or routes.resource (its list route is then called instead)',
+        path: ['me'],
+      }),
     /**
      * The frontend origins that call this backend from a browser, or `false` (also
      * `{ enabled: false }`) for a backend no browser calls (server to server, or behind a

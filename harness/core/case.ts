@@ -72,6 +72,7 @@ export interface Judgement {
 
 export interface JudgeContext {
   user: { a: Principal; b: Principal }
+  /** Where the caller's id is in the answer judged: set when the probe went to the identity route. */
   meId?: string
 }
 
@@ -104,11 +105,11 @@ interface CaseBase {
   /** A reason to skip in this run (e.g. no separate API audience configured), or undefined. */
   notApplicable?: (kit: ProbeKit) => string | undefined
   /**
-   * What this case needs: config (`meId`, `resource` routes; without it the case is skipped
-   * with a reason), a backend browsers call (`frontend`; `target.cors: false` skips it) or
-   * Chromium (`browser`; started only when a selected case needs it).
+   * What this case needs: config (`identity`: a route that says who the caller is, `resource`
+   * routes; without it the case is skipped with a reason), a backend browsers call (`frontend`;
+   * `target.cors: false` skips it) or Chromium (`browser`; started only when a selected case needs it).
    */
-  needs?: ('meId' | 'resource' | 'frontend' | 'browser')[]
+  needs?: ('identity' | 'resource' | 'frontend' | 'browser')[]
   /** Only the valid-token case itself runs when the baseline failed. */
   isBaseline?: boolean
 }
@@ -116,6 +117,11 @@ interface CaseBase {
 /** A case that sends requests: one, or several (the worst answer decides). */
 export interface ProbingCase extends CaseBase {
   kind: 'probe'
+  /**
+   * The judge reads whom the target took the caller for when it can: the probe goes to the
+   * identity route (me, or create) when there is one. `needs: ['identity']` implies it.
+   */
+  readsIdentity?: boolean
   probe: (kit: ProbeKit) => MaybePromise<Probe | Probe[]>
   expect: Judge
 }

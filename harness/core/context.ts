@@ -47,9 +47,15 @@ export interface ProfileContext {
   }
   target: {
     baseURL: string
-    /** Routes may hold `{sub}` (the caller's id) and, for an item, one `{name}`: requests use pathFor. */
-    me: Route
-    meId?: string
+    /**
+     * The route probes call: routes.me, or resource.list when the target has no me route. Routes
+     * may hold `{sub}` (the caller's id) and, for an item, one `{name}`: requests use pathFor.
+     */
+    probeRoute: Route
+    /** The config key that names probeRoute, for messages: `target.routes.me` or `target.routes.resource.list`. */
+    probeRouteKey: string
+    /** How the harness learns whom the target took the caller for; undefined when nothing says. */
+    identity?: Identity
     resource?: ResourceRoutes
     /**
      * `target.headers`: sent with every request a case makes unless the case sets that header
@@ -72,6 +78,18 @@ export interface ProfileContext {
   lifecycle?: ProfileContext
 }
 
+/**
+ * Where the target says who the caller is: the field `idPath` of `route`'s answer — the me
+ * route's, or (with no me route) resource.create's, whose answer names the new item's owner.
+ */
+export interface Identity {
+  route: Route
+  idPath: string
+  /** The create route's body; an item made this way is deleted after the request. */
+  body?: Record<string, unknown>
+  from: 'me' | 'create'
+}
+
 /** `target.routes.resource` with its routes parsed. */
 export interface ResourceRoutes {
   create: Route
@@ -81,7 +99,7 @@ export interface ResourceRoutes {
   list: Route
   /** Dotted path to the array in the list answer; the body itself when absent. */
   items?: string
-  read: Route
+  read?: Route
   update?: Route
   updateBody?: Record<string, unknown>
   remove?: Route

@@ -17,8 +17,9 @@ export interface ValidTokenAnswer {
 interface TargetUnderTest {
   profile: Profile
   issuer: { jwksURL: string; issuer: string; audience: string }
-  /** `target.routes.me`, as configured. */
-  me: { method: string; path: string }
+  /** The route the valid token went to, and the config key that names it (`target.routes.me`). */
+  route: { method: string; path: string }
+  routeKey: string
 }
 
 const BODY_HEAD_BYTES = 200
@@ -55,8 +56,8 @@ export function validTokenFix(answer: ValidTokenAnswer, target: TargetUnderTest,
 }
 
 /** The configuration mismatches a refusal of a valid token usually comes from, by status. */
-function likelyCause(answer: ValidTokenAnswer, { profile, issuer, me }: TargetUnderTest): { cause: string; fix: string } | undefined {
-  const route = `target.routes.me ("${me.method} ${me.path}")`
+function likelyCause(answer: ValidTokenAnswer, { profile, issuer, route: { method, path }, routeKey }: TargetUnderTest): { cause: string; fix: string } | undefined {
+  const route = `${routeKey} ("${method} ${path}")`
   const status = answer.status
   if (status === 401 || status === 403) {
     // The names a started target gets (targetEnv); a running one must be configured alike.
@@ -66,8 +67,8 @@ function likelyCause(answer: ValidTokenAnswer, { profile, issuer, me }: TargetUn
       fix: `the verifier must use what the issuer signs with: ${keys}, JWT_ISSUER=${issuer.issuer}, API_AUDIENCE=${issuer.audience}, JWT_ALGORITHMS=${profile} (a started target gets these as env); or set target.issuer / target.audience to what it expects${status === 403 ? '; a 403 can also be a role or scope the route needs, which a fresh user lacks' : ''}`,
     }
   }
-  if (status === 404) return { cause: `no such route: check ${route}`, fix: `set target.routes.me to the target's authenticated route that answers 2xx for a valid token` }
-  if (status === 405) return { cause: `wrong method: check ${route}`, fix: `set the method of target.routes.me to the one the route accepts` }
+  if (status === 404) return { cause: `no such route: check ${route}`, fix: `set ${routeKey} to the target's authenticated route that answers 2xx for a valid token` }
+  if (status === 405) return { cause: `wrong method: check ${route}`, fix: `set the method of ${routeKey} to the one the route accepts` }
   if (status >= 300 && status < 400) {
     return { cause: `redirected to ${answer.headers.location ?? 'another page'}: a session (cookie) guard, not a bearer verifier?`, fix: `point ${route} at a route that verifies the Authorization: Bearer token` }
   }

@@ -5,7 +5,7 @@ import { parseRoute, pathFor, type Route } from '../core/routes.ts'
 import { withTargetHeaders } from '../core/target-headers.ts'
 import { selectedProfiles } from '../config/resolve.ts'
 import { browserCallsTarget, configuredOrigins, type ResolvedConfig } from '../config/schema.ts'
-import type { BrowserContext, ProfileContext, ResourceRoutes, RunContext } from '../core/context.ts'
+import type { BrowserContext, Identity, ProfileContext, ResourceRoutes, RunContext } from '../core/context.ts'
 import { isAsymmetric, type Profile } from '../core/profiles.ts'
 import { signUpPrincipals } from '../principals/index.ts'
 import { validTokenRefused } from '../core/valid-token.ts'
@@ -145,7 +145,10 @@ async function startStack(
   const usersSigningUp = timed(events, `principals ${label}`, () => signUpPrincipals(issuer, runId))
   await allStarted<unknown>([targetStarting, usersSigningUp])
   const [target, users] = [await targetStarting, await usersSigningUp]
-  const me = parseRoute(config.target.routes.me)!
+  const routes = config.target.routes
+  const resource = resourceRoutes(routes.resource)
+  const probeRoute = routes.me ? parseRoute(routes.me)! : resource!.list
+  const probeRouteKey = routes.me ? 'target.routes.me' : 'target.routes.resource.list'
   const context: ProfileContext = {
     profile,
     issuer: {
@@ -162,14 +165,15 @@ async function startStack(
     },
     target: {
       baseURL: target.baseURL,
-      me,
-      meId: config.target.routes.meId,
-      resource: resourceRoutes(config.target.routes.resource),
+      probeRoute,
+      probeRouteKey,
+      identity: identityOf(routes.me === undefined ? undefined : probeRoute, routes.meId, resource),
+      resource,
       headers: config.target.headers,
       cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,
-    baseline: await checkBaseline(target.baseURL, me, issuer, profile, users.a, config.requestTimeoutMs, config.target.headers),
+    baseline: await checkBaseline(target.baseURL, { route: probeRoute, routeKey: probeRouteKey }, issuer, profile, users.a, config.requestTimeoutMs, config.target.headers),
   }
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
@@ -182,10 +186,17 @@ function corsOf(cors: ResolvedConfig['target']['cors'], issuerOrigin: string): P
   return { allowedOrigins: browserCalls ? [issuerOrigin] : [], configured: false, browserCalls }
 }
 
+/** Whom the target took the caller for: meId in me's answer, or (no me route) the owner field in create's. */
+function identityOf(me: Route | undefined, meId: string | undefined, resource: ResourceRoutes | undefined): Identity | undefined {
+  if (!meId) return undefined
+  if (me) return { route: me, idPath: meId, from: 'me' }
+  return resource && { route: resource.create, idPath: meId, body: resource.body, from: 'create' }
+}
+
 function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']): ResourceRoutes | undefined {
   if (!routes) return undefined
   const route = (text: string | undefined) => (text === undefined ? undefined : parseRoute(text)!)
-  return { ...routes, create: route(routes.create)!, list: route(routes.list)!, read: route(routes.read)!, update: route(routes.update), remove: route(routes.remove) }
+  return { ...routes, create: route(routes.create)!, list: route(routes.list)!, read: route(routes.read), update: route(routes.update), remove: route(routes.remove) }
 }
 
 /**
@@ -194,7 +205,7 @@ function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']):
  */
 async function checkBaseline(
   baseURL: string,
-  me: Route,
+  { route, routeKey }: { route: Route; routeKey: string },
   issuer: { jwksURL: string; issuer: string; audience: string },
   profile: Profile,
   { id, token }: { id: string; token: string },
@@ -202,10 +213,10 @@ async function checkBaseline(
   targetHeaders: Record<string, string>,
 ): Promise<ProfileContext['baseline']> {
   // As a case sends it: `{sub}` is the caller's id, target.headers go along.
-  const request = { method: me.method, url: baseURL + pathFor(me, { sub: id }), headers: withTargetHeaders(targetHeaders, { Authorization: `Bearer ${token}` }) }
+  const request = { method: route.method, url: baseURL + pathFor(route, { sub: id }), headers: withTargetHeaders(targetHeaders, { Authorization: `Bearer ${token}` }) }
   const answer = { request, token, status: 0, headers: {} as Record<string, string>, body: '', failure: undefined as string | undefined }
   try {
-    const response = await fetch(request.url, { method: me.method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+    const response = await fetch(request.url, { method: route.method, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
     if (response.ok) {
       await response.body?.cancel()
       return { ok: true }
@@ -215,5 +226,5 @@ async function checkBaseline(
   } catch (error) {
     answer.failure = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms without an answer` : errorMessage(error)
   }
-  return { ok: false, reason: validTokenRefused(answer, { profile, issuer, me }).message }
+  return { ok: false, reason: validTokenRefused(answer, { profile, issuer, route, routeKey }).message }
 }

@@ -63,6 +63,7 @@ export const bearerCases = [
     kind: 'probe',
     probe: ({ user }) => ({ token: user.a.token, query: { access_token: user.b.token } }),
     expect: headerTokenWins(),
+    readsIdentity: true,
     fix: 'read the token only from the Authorization header (or, if the query is supported, answer 400 invalid_request when both carry one)',
     remedy: 'bearer-parsing',
   }),

@@ -15,15 +15,15 @@ import { defineCase } from './define-case.ts'
 const FETCH_SPEC = 'Fetch-3.2' // WHATWG Fetch: the CORS protocol
 const ORIGIN = 'RFC6454-7' // the Origin header field
 
-/** The `me` route as A calls it: every request here is A's, or its preflight. */
-const mePath = (kit: InteractionKit) => pathFor(kit.target.me, { sub: kit.user.a.id })
+/** The probe route (`me`) as A calls it: every request here is A's, or its preflight. */
+const mePath = (kit: InteractionKit) => pathFor(kit.target.probeRoute, { sub: kit.user.a.id })
 
 function preflight(kit: InteractionKit, origin: string): Promise<Exchange> {
-  const { me } = kit.target
+  const route = kit.target.probeRoute
   return kit.request(`preflight from ${origin}`, {
     method: 'OPTIONS',
     path: mePath(kit),
-    headers: { Origin: origin, 'Access-Control-Request-Method': me.method, 'Access-Control-Request-Headers': 'authorization' },
+    headers: { Origin: origin, 'Access-Control-Request-Method': route.method, 'Access-Control-Request-Headers': 'authorization' },
   })
 }
 
@@ -34,7 +34,7 @@ async function pageCallsMe(kit: InteractionKit, origin: string) {
   const started = performance.now()
   const fetched = await kit.browser.fetchFrom(origin, url, { headers })
   const exchange = pageFetchExchange(fetched, url, headers, Math.round(performance.now() - started))
-  kit.record(`Chromium page at ${origin} calls ${kit.target.me.method} ${kit.target.me.path}`, exchange)
+  kit.record(`Chromium page at ${origin} calls ${kit.target.probeRoute.method} ${kit.target.probeRoute.path}`, exchange)
   return { fetched, exchange }
 }
 
@@ -103,7 +103,7 @@ export const corsCases = [
       const origin = kit.browser.disallowedOrigin
       const { fetched, exchange } = await pageCallsMe(kit, origin)
       if (!fetched.readable) return { verdict: 'pass', reason: `Chromium kept the answer from ${origin} (${fetched.error})`, decisive: exchange }
-      const direct = await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } })
+      const direct = await kit.request(`${kit.target.probeRoute.method} from ${origin} with A's token`, { method: kit.target.probeRoute.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } })
       const wildcard = direct.headers['access-control-allow-origin'] === '*' && direct.headers['access-control-allow-credentials']?.toLowerCase() !== 'true'
       // "*" without credentials only exposes what a page already holds a token for: milder.
       if (wildcard) return { verdict: 'fail', reason: `a page at ${origin} read ${fetched.status}: Access-Control-Allow-Origin is *`, severityCap: 'low', decisive: exchange }
@@ -121,7 +121,10 @@ export const corsCases = [
     kind: 'interaction',
     interact: async (kit) => {
       const origin = 'https://attacker.authconform.test'
-      const answers = [await preflight(kit, origin), await kit.request(`${kit.target.me.method} from ${origin} with A's token`, { method: kit.target.me.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } })]
+      const answers = [
+        await preflight(kit, origin),
+        await kit.request(`${kit.target.probeRoute.method} from ${origin} with A's token`, { method: kit.target.probeRoute.method, path: mePath(kit), as: kit.user.a, headers: { Origin: origin } }),
+      ]
       for (const answer of answers) {
         const allowOrigin = answer.headers['access-control-allow-origin']
         const credentials = answer.headers['access-control-allow-credentials']?.toLowerCase() === 'true'

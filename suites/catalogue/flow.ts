@@ -66,7 +66,7 @@ function frontendOf(kit: InteractionKit): { origin: string; page: string; authBa
 
 async function browserFlow(kit: InteractionKit, source: FlowArgs['source']): Promise<InteractionOutcome> {
   const { target, user } = kit
-  const targetURL = target.baseURL + pathFor(target.me, { sub: user.a.id })
+  const targetURL = target.baseURL + pathFor(target.probeRoute, { sub: user.a.id })
   const frontend = frontendOf(kit)
   const started = performance.now()
   const result = await kit.browser.evaluateAt(frontend.page, signInAndCall, {
@@ -85,7 +85,7 @@ async function browserFlow(kit: InteractionKit, source: FlowArgs['source']): Pro
     ms: Math.round(performance.now() - started),
     browser: `Chromium, a page at ${frontend.origin} signed A in with the Better Auth client, took the JWT from ${source === 'token' ? 'authClient.token()' : "get-session's set-auth-jwt header"} and called the API: ${result.readable ? `read ${result.status}` : `fetch threw ${result.error}`}`,
   }
-  kit.record(`A signs in in Chromium and calls ${target.me.method} ${target.me.path}`, exchange)
+  kit.record(`A signs in in Chromium and calls ${target.probeRoute.method} ${target.probeRoute.path}`, exchange)
   if (!result.readable) return { verdict: 'fail', reason: `the frontend page cannot read the API's answer (${result.error}): see cors/allowed-origin-reads` }
   if (!isSuccess(result.status!)) return { verdict: 'fail', reason: `the API answered ${result.status} to the frontend's own token` }
   return { verdict: 'pass', reason: `signed in, got the JWT, the API answered ${result.status}` }

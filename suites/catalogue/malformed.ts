@@ -152,6 +152,7 @@ export const malformedCases = MALFORMED.map((spec) => {
     kind: 'probe',
     probe: (kit) => ({ token: token(kit) }),
     expect: judgeOf(spec),
+    ...(lastWins && { readsIdentity: true }),
     fix: fix ?? FIX_PARSE,
     remedy: 'reject-malformed',
   })

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose'
 import { randomUUID } from 'node:crypto'
 import { parseJson } from '../support/json.ts'
-import { isSuccess, resourceClient, type Exchange, type ResourceClient } from '../support/resource.ts'
+import { isSuccess, resourceClient, type Exchange, type Operation, type ResourceClient } from '../support/resource.ts'
 import { pathFor } from '../../harness/core/routes.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import type { InteractionKit, InteractionOutcome, Judgement } from '../../harness/core/case.ts'
@@ -28,13 +28,34 @@ function refusedForOtherUser(exchange: Exchange, client: ResourceClient, ownersI
   return { verdict: 'warn', reason: `refused with ${status}; another user's item is 403 or 404` }
 }
 
+/**
+ * B's request on A's path (`/api/{A}/tasks`): a refusal as for A's item, and an answer that
+ * holds none of A's data is no leak — only not the 403/404 a path of someone else's gets.
+ */
+function refusedOnOthersPath(exchange: Exchange, client: ResourceClient, ownersId: string, what: string): Judgement {
+  if (!isSuccess(exchange.status)) return refusedForOtherUser(exchange, client, ownersId, what)
+  if (client.holds(exchange.body, ownersId)) return { verdict: 'fail', reason: `${what}: answered ${exchange.status} with A's item ${ownersId}` }
+  return { verdict: 'warn', reason: `${what}: answered ${exchange.status} without A's data; another user's path is 403 or 404` }
+}
+
 /** The item as its owner sees it, without the fields an update may legitimately bump. */
-const comparable = (exchange: Exchange) => {
-  const { updatedAt: _u, updated_at: _v, ...rest } = (parseJson(exchange.body) ?? {}) as Record<string, unknown>
+const comparable = (item: unknown) => {
+  const { updatedAt: _u, updated_at: _v, ...rest } = (typeof item === 'object' && item !== null ? item : { item }) as Record<string, unknown>
   return JSON.stringify(rest)
 }
 
+/** The worst of several judged requests; the first of equally bad ones. */
+const worstOf = (outcomes: InteractionOutcome[]) => outcomes.reduce((worst, outcome) => (worse(outcome.verdict, worst.verdict) ? outcome : worst))
+
 const withResource = (interact: (kit: InteractionKit, client: ResourceClient) => Promise<InteractionOutcome>) => (kit: InteractionKit) => interact(kit, resourceClient(kit))
+
+/** The owner fields a mass-assignment attempt sets, each naming `id`. */
+const ownerFields = (id: string) => Object.fromEntries(['owner', 'ownerId', 'owner_id', 'user_id', 'userId'].map((field) => [field, id]))
+
+const NO_READ = 'set target.routes.resource.read (a route that reads one item) to enable'
+const NOT_PATH_SCOPED = "no resource route has {sub}: the API is not scoped by the caller's id in the path"
+/** How a label says where B's request went, when routes carry the caller's id. */
+const onBsPath = (client: ResourceClient, operation: Operation) => (client.onCallersPath(operation) ? " on B's own path" : '')
 
 /** Odd ids a route parameter meets: none may reach the database unparsed. */
 const ODD_IDS = ['abc', '99999999999999999999999999999', '-1', '1.5', '00000000-0000-4000-8000-000000000000', "1' OR '1'='1", '%00', '..%2f..%2fetc%2fpasswd']
@@ -55,9 +76,10 @@ export const ownershipCases = [
     needs: ['resource'],
     kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
+      if (!client.routes.read) return { verdict: 'skip', reason: NO_READ }
       const { id } = await client.create(user.a)
-      await client.ownRead(user.a, id)
-      const read = await client.read(user.b, id, `B reads A's item ${id}`)
+      await client.ownView(user.a, id)
+      const read = await client.read(user.b, id, `B reads A's item ${id}${onBsPath(client, 'read')}`)
       return { ...refusedForOtherUser(read, client, id, "B read A's item"), decisive: read }
     }),
     fix: FIX_OWNER_CHECK,
@@ -73,12 +95,13 @@ export const ownershipCases = [
     interact: withResource(async ({ user, target }, client) => {
       if (!target.resource?.update) return { verdict: 'skip', reason: 'set target.routes.resource.update to enable' }
       const { id } = await client.create(user.a)
-      const before = await client.ownRead(user.a, id, 'A reads its item before')
-      const update = await client.update(user.b, id, `B updates A's item ${id}`)
-      const after = await client.ownRead(user.a, id, 'A reads its item after')
+      const before = await client.ownView(user.a, id, 'A reads its item before')
+      const update = await client.update(user.b, id, `B updates A's item ${id}${onBsPath(client, 'update')}`)
+      const after = await client.view(user.a, id, 'A reads its item after')
       const refusal = refusedForOtherUser(update, client, id, "B updated A's item")
-      if (comparable(before) !== comparable(after)) {
-        return { verdict: 'fail', reason: `A's item changed after B's update (B got ${update.status})`, decisive: update }
+      if (after.item === undefined || comparable(before.item) !== comparable(after.item)) {
+        const what = after.item === undefined ? 'A can no longer see its item' : "A's item changed"
+        return { verdict: 'fail', reason: `${what} after B's update (B got ${update.status})`, decisive: update }
       }
       return { ...refusal, decisive: update }
     }),
@@ -95,11 +118,11 @@ export const ownershipCases = [
     interact: withResource(async ({ user, target }, client) => {
       if (!target.resource?.remove) return { verdict: 'skip', reason: 'set target.routes.resource.remove to enable' }
       const { id } = await client.create(user.a)
-      await client.ownRead(user.a, id)
-      const removal = await client.remove(user.b, id, `B deletes A's item ${id}`)
-      const after = await client.read(user.a, id, 'A reads its item after')
-      if (!isSuccess(after.status)) {
-        return { verdict: 'fail', reason: `A's item is gone after B's delete (B got ${removal.status}, A now gets ${after.status})`, decisive: removal }
+      await client.ownView(user.a, id)
+      const removal = await client.remove(user.b, id, `B deletes A's item ${id}${onBsPath(client, 'remove')}`)
+      const after = await client.view(user.a, id, 'A reads its item after')
+      if (after.item === undefined) {
+        return { verdict: 'fail', reason: `A's item is gone after B's delete (B got ${removal.status}, A now gets ${after.exchange.status})`, decisive: removal }
       }
       return { ...refusedForOtherUser(removal, client, id, "B deleted A's item"), decisive: removal }
     }),
@@ -128,6 +151,75 @@ export const ownershipCases = [
     remedy: 'ownership',
   }),
   defineCase({
+    id: 'ownership/other-users-path-read',
+    title: "B calling A's path (/…/{A's id}/…) cannot list or read A's items (403/404)",
+    severity: 'critical',
+    refs: [OWASP, 'CWE-639', 'RFC9110-15.5.4'],
+    needs: ['resource'],
+    kind: 'interaction',
+    interact: withResource(async ({ user }, client) => {
+      const operations = (['list', 'read'] as const).filter(client.onCallersPath)
+      if (!operations.length) return { verdict: 'skip', reason: NOT_PATH_SCOPED }
+      const { id } = await client.create(user.a)
+      const outcomes: InteractionOutcome[] = []
+      if (operations.includes('list')) {
+        const { exchange } = await client.list(user.b, "B lists the items at A's path", user.a)
+        outcomes.push({ ...refusedOnOthersPath(exchange, client, id, "B listed A's path"), decisive: exchange })
+      }
+      if (operations.includes('read')) {
+        const read = await client.read(user.b, id, `B reads A's item ${id} at A's path`, user.a)
+        outcomes.push({ ...refusedOnOthersPath(read, client, id, "B read A's item at A's path"), decisive: read })
+      }
+      return worstOf(outcomes)
+    }),
+    fix: "compare the path's user id with the token's sub before anything else and answer 403 (or 404) when they differ; better, drop the id from the path and use the sub",
+    remedy: 'ownership',
+  }),
+  defineCase({
+    id: 'ownership/other-users-path-write',
+    title: "B calling A's path cannot create, update or delete there, and A's items are unchanged",
+    severity: 'critical',
+    refs: [OWASP, 'CWE-639', 'RFC9110-15.5.4'],
+    needs: ['resource'],
+    kind: 'interaction',
+    interact: withResource(async ({ user }, client) => {
+      const operations = (['create', 'update', 'remove'] as const).filter(client.onCallersPath)
+      if (!operations.length) return { verdict: 'skip', reason: NOT_PATH_SCOPED }
+      const { id } = await client.create(user.a)
+      const before = await client.ownView(user.a, id, 'A reads its item before')
+      const outcomes: InteractionOutcome[] = []
+      if (operations.includes('create')) {
+        const made = await client.tryCreate(user.b, "B creates an item at A's path", {}, user.a)
+        const landed = made.id !== undefined && (await client.list(user.a, "A lists its items after B's create")).ids?.includes(made.id)
+        outcomes.push(
+          landed
+            ? { verdict: 'fail', reason: `B's item ${made.id} is in A's list: B wrote into A's account`, decisive: made.exchange }
+            : { ...refusedOnOthersPath(made.exchange, client, id, "B created at A's path"), decisive: made.exchange },
+        )
+      }
+      if (operations.includes('update')) {
+        const update = await client.update(user.b, id, `B updates A's item ${id} at A's path`, {}, user.a)
+        const after = await client.view(user.a, id, "A reads its item after B's update")
+        const changed = after.item === undefined || comparable(after.item) !== comparable(before.item)
+        outcomes.push(
+          changed ? { verdict: 'fail', reason: `A's item changed after B's update at A's path (B got ${update.status})`, decisive: update } : { ...refusedOnOthersPath(update, client, id, "B updated at A's path"), decisive: update },
+        )
+      }
+      if (operations.includes('remove')) {
+        const removal = await client.remove(user.b, id, `B deletes A's item ${id} at A's path`, user.a)
+        const after = await client.view(user.a, id, "A reads its item after B's delete")
+        outcomes.push(
+          after.item === undefined
+            ? { verdict: 'fail', reason: `A's item is gone after B's delete at A's path (B got ${removal.status})`, decisive: removal }
+            : { ...refusedOnOthersPath(removal, client, id, "B deleted at A's path"), decisive: removal },
+        )
+      }
+      return worstOf(outcomes)
+    }),
+    fix: "compare the path's user id with the token's sub on every write route and answer 403 (or 404) when they differ; better, drop the id from the path and use the sub",
+    remedy: 'ownership',
+  }),
+  defineCase({
     id: 'ownership/owner-from-body',
     title: 'the owner of a new item comes from the token, not from owner fields in the body (mass assignment)',
     severity: 'high',
@@ -135,8 +227,7 @@ export const ownershipCases = [
     needs: ['resource'],
     kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
-      const claimed = Object.fromEntries(['owner', 'ownerId', 'owner_id', 'user_id', 'userId'].map((field) => [field, user.a.id]))
-      const created = await client.tryCreate(user.b, 'B creates an item naming A as its owner', claimed)
+      const created = await client.tryCreate(user.b, 'B creates an item naming A as its owner', ownerFields(user.a.id))
       if (created.id === undefined) return { verdict: 'pass', reason: `refused the owner fields with ${created.exchange.status}`, decisive: created.exchange }
       const list = await client.list(user.a, 'A lists its items')
       if (list.ids?.includes(created.id)) {
@@ -148,6 +239,29 @@ export const ownershipCases = [
     remedy: 'ownership',
   }),
   defineCase({
+    id: 'ownership/owner-from-update-body',
+    title: 'an update naming another owner (user_id, owner, …) does not move the item (mass assignment)',
+    severity: 'high',
+    refs: [OWASP, 'OWASP-API3-2023', 'CWE-915', 'RFC7519-4.1.2'],
+    needs: ['resource'],
+    kind: 'interaction',
+    interact: withResource(async ({ user }, client) => {
+      if (!client.routes.update) return { verdict: 'skip', reason: 'set target.routes.resource.update to enable' }
+      const { id } = await client.create(user.a)
+      const update = await client.update(user.a, id, `A updates its item ${id} naming B as its owner`, ownerFields(user.b.id))
+      if (!isSuccess(update.status)) return { verdict: 'pass', reason: `refused the owner fields with ${update.status}`, decisive: update }
+      const others = await client.list(user.b, 'B lists its items')
+      if (others.ids?.includes(id)) {
+        return { verdict: 'fail', reason: `A's item ${id} is in B's list after A's update named B: the owner came from the update body`, decisive: update }
+      }
+      const own = await client.view(user.a, id, 'A reads its item after')
+      if (own.item === undefined) return { verdict: 'fail', reason: `A's item ${id} left A's account after an update naming B as its owner`, decisive: update }
+      return { verdict: 'pass', reason: "the owner fields were ignored: the item is still A's and not in B's list", decisive: others.exchange }
+    }),
+    fix: 'bind only the editable fields from an update body (a separate update model); the owner is never client-supplied',
+    remedy: 'ownership',
+  }),
+  defineCase({
     id: 'ownership/missing-item-404',
     title: 'a missing item is 404 for its would-be owner, not 500',
     severity: 'low',
@@ -155,6 +269,7 @@ export const ownershipCases = [
     needs: ['resource'],
     kind: 'interaction',
     interact: withResource(async ({ user, target }, client) => {
+      if (!client.routes.read) return { verdict: 'skip', reason: NO_READ }
       const { id } = await client.create(user.a)
       let missing = missingIdLike(id)
       if (target.resource?.remove) {
@@ -178,9 +293,12 @@ export const ownershipCases = [
     needs: ['resource'],
     kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
+      // Any route that takes an id will do: with no read route, a delete of nothing changes nothing.
+      const ask = client.routes.read ? client.read : client.routes.remove ? client.remove : client.routes.update ? client.update : undefined
+      if (!ask) return { verdict: 'skip', reason: 'set a resource route that takes an item id (read, remove or update) to enable' }
       let worst: InteractionOutcome | undefined
       for (const odd of ODD_IDS) {
-        const read = await client.read(user.a, odd, `A reads item ${JSON.stringify(odd)}`)
+        const read = await ask(user.a, odd, `A asks for item ${JSON.stringify(odd)}`)
         const outcome: InteractionOutcome =
           read.status >= 500
             ? { verdict: 'fail', reason: `id ${JSON.stringify(odd)} answered ${read.status}`, decisive: read }
@@ -204,7 +322,7 @@ export const ownershipCases = [
     kind: 'interaction',
     interact: async ({ issuerAdmin, target, request }) => {
       const doomed = await issuerAdmin.signUp()
-      const me = { method: target.me.method, path: pathFor(target.me, { sub: doomed.id }), as: doomed }
+      const me = { method: target.probeRoute.method, path: pathFor(target.probeRoute, { sub: doomed.id }), as: doomed }
       const before = await request('C (a throwaway user) calls the API', me)
       if (!isSuccess(before.status)) throw new Error(`the throwaway user's valid token got ${before.status} before deletion`)
       await issuerAdmin.deleteUser(doomed.id)

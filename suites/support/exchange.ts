@@ -48,8 +48,8 @@ function socketFailure(error: unknown): { code: string; text: string } {
  * target's configured headers wherever the request does not set them itself.
  */
 export async function send(target: ProfileContext['target'], request: { method?: string; path?: string; headers: Record<string, string>; query?: Record<string, string>; body?: string }, timeoutMs: number): Promise<Exchange> {
-  const method = request.method ?? target.me.method
-  const address = new URL(target.baseURL + (request.path ?? pathFor(target.me)))
+  const method = request.method ?? target.probeRoute.method
+  const address = new URL(target.baseURL + (request.path ?? pathFor(target.probeRoute)))
   for (const [name, value] of Object.entries(request.query ?? {})) address.searchParams.append(name, value)
   const url = address.toString()
   const requestHeaders = withTargetHeaders(target.headers, request.headers)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { decodeJwt } from 'jose'
-import type { ProfileContext, RunContext } from '../../harness/core/context.ts'
+import type { Identity, ProfileContext, RunContext } from '../../harness/core/context.ts'
 import { b64url } from '../../harness/core/jws.ts'
 import { pathFor } from '../../harness/core/routes.ts'
 import { lowerOf, type Severity } from '../../harness/core/severity.ts'
@@ -11,6 +11,8 @@ import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, Lifecy
 import { browserKit } from './browser.ts'
 import { controlClient } from '../../harness/core/protocol/control.ts'
 import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
+import { parseJson, readPath } from './json.ts'
+import { removeItem } from './resource.ts'
 import { issuerSignature, issuerSigner, minter } from './tokens.ts'
 
 type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser' | 'publishedSecrets'>
@@ -55,13 +57,27 @@ function callerOf(authorization: string | null, users: ProfileContext['users']):
   return users.a.id
 }
 
-async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettings): Promise<Exchange> {
+/**
+ * Sends a probe to the probe route, or with `identity` to the route that says who the caller is.
+ * An item the identity route (resource.create) made is deleted once answered.
+ */
+async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettings, identity?: Identity): Promise<Exchange> {
   const authorization = await authorizationOf(probe)
   const query = probe.query ? Object.fromEntries(await Promise.all(Object.entries(probe.query).map(async ([k, v]) => [k, await v]))) : undefined
-  const path = pathFor(context.target.me, { sub: callerOf(authorization, context.users) })
-  const exchange = await send(context.target, { path, headers: authorization === null ? {} : { Authorization: authorization }, query }, probe.timeoutMs ?? run.requestTimeoutMs)
+  const route = identity?.route ?? context.target.probeRoute
+  const headers: Record<string, string> = authorization === null ? {} : { Authorization: authorization }
+  if (identity?.body) headers['Content-Type'] = 'application/json'
+  const path = pathFor(route, { sub: callerOf(authorization, context.users) })
+  const request = { method: route.method, path, headers, query, body: identity?.body && JSON.stringify(identity.body) }
+  const exchange = await send(context.target, request, probe.timeoutMs ?? run.requestTimeoutMs)
+  if (identity?.from === 'create' && isSuccess(exchange.status)) await removeCreated(exchange, context)
   if (probe.watch?.length) exchange.attackerFetches = await attackerFetches(run.attacker, probe.watch)
   return exchange
+}
+
+async function removeCreated(exchange: Exchange, context: ProfileContext) {
+  const id = readPath(parseJson(exchange.body), context.target.resource!.id)
+  if (id !== undefined && id !== null) await removeItem(context.target, [context.users.a, context.users.b], String(id))
 }
 
 interface Step {
@@ -147,7 +163,9 @@ async function outcomeOf(spec: Case, context: ProfileContext, run: RunSettings):
 function unmetNeed(spec: Case, context: ProfileContext): string | undefined {
   const applies = !spec.profiles || spec.profiles === 'all' || spec.profiles.includes(context.profile)
   if (!applies) return spec.profilesReason ?? `does not apply to the ${context.profile} profile`
-  if (spec.needs?.includes('meId') && !context.target.meId) return 'set target.routes.meId (where the caller id is in the answer) to enable'
+  if (spec.needs?.includes('identity') && !context.target.identity) {
+    return "no route says who the caller is: set target.routes.meId (where me's answer has the caller's id, or with no me route the owner field of resource.create's answer) to enable"
+  }
   if (spec.needs?.includes('resource') && !context.target.resource) {
     return 'set target.routes.resource (create, list and read routes of a per-user resource) to enable'
   }
@@ -161,14 +179,15 @@ async function probe(spec: ProbingCase, kit: ProbeKit, context: ProfileContext, 
   let outcome: Outcome
   try {
     const probes = [await spec.probe(kit)].flat()
+    const identity = spec.readsIdentity || spec.needs?.includes('identity') ? context.target.identity : undefined
     let worst: { judgement: Judgement; exchange: Exchange } | undefined
     let targetMs = 0
     for (const probe of probes) {
       // Evidence is of the request that broke, never of the one before it.
       exchange = undefined
-      exchange = await exchangeFor(probe, context, run)
+      exchange = await exchangeFor(probe, context, run, identity)
       targetMs += exchange.ms
-      const judgement = spec.expect(exchange, { user: context.users, meId: context.target.meId })
+      const judgement = spec.expect(exchange, { user: context.users, meId: identity?.idPath })
       if (!worst || worse(judgement.verdict, worst.judgement.verdict)) worst = { judgement, exchange }
     }
     if (!worst) throw new Error('the probe made no request')
@@ -186,7 +205,7 @@ function validTokenDiagnosed(outcome: Outcome, spec: ProbingCase, context: Profi
   const exchange = outcome.decisive
   if (!exchange || (outcome.verdict !== 'error' && isSuccess(exchange.status))) return outcome
   const answer = { ...exchange, token: context.users.a.token, failure: exchange.dropped }
-  const target = { profile: context.profile, issuer: context.issuer, me: context.target.me }
+  const target = { profile: context.profile, issuer: context.issuer, route: context.target.probeRoute, routeKey: context.target.probeRouteKey }
   return { ...outcome, reason: validTokenRefused(answer, target).message, fix: validTokenFix(answer, target, spec.fix) }
 }
 

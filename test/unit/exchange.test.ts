@@ -89,7 +89,13 @@ describe('evidenceOf', () => {
 describe('send: a request without a whole answer still has its evidence and replay', () => {
   const TOKEN = `eyJhbGciOiJFZERTQSJ9.${'p'.repeat(120)}.c2ln`
   const HEADERS = { Authorization: `Bearer ${TOKEN}` }
-  const target = (baseURL: string): ProfileContext['target'] => ({ baseURL, me: { method: 'GET', path: '/api/me' }, headers: {}, cors: { allowedOrigins: [], configured: false, browserCalls: false } })
+  const target = (baseURL: string): ProfileContext['target'] => ({
+    baseURL,
+    probeRoute: { method: 'GET', path: '/api/me' },
+    probeRouteKey: 'target.routes.me',
+    headers: {},
+    cors: { allowedOrigins: [], configured: false, browserCalls: false },
+  })
   const servers: (http.Server | net.Server)[] = []
   const sockets = new Set<net.Socket>()
 

@@ -63,7 +63,7 @@ export function loopbackTarget(timeoutMs: number) {
         controlKey: 'control-key',
         secret: { bytes: 32, published: false, bitsPerChar: 5, problems: [] },
       },
-      target: { baseURL, me: { method: 'GET', path: '/api/me' }, headers: {}, cors: { allowedOrigins: [], configured: false, browserCalls: false }, ...target },
+      target: { baseURL, probeRoute: { method: 'GET', path: '/api/me' }, probeRouteKey: 'target.routes.me', headers: {}, cors: { allowedOrigins: [], configured: false, browserCalls: false }, ...target },
       users: { a, b: { ...principal('b', 'id-b'), token: 'fine-b' } },
       baseline: baseline ?? { ok: true },
     }

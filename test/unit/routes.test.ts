@@ -73,6 +73,19 @@ describe('routes in the config', () => {
     expect(resolved.target.routes.resource?.create).toBe('POST /api/{sub}/tasks')
   })
 
+  test('without a me route the list is the route probes call; read is optional', () => {
+    const { create, list } = resource
+    const resolved = resolveConfig({ target: { command: 'node server.js', routes: { meId: 'user_id', resource: { create, list } } } })
+    expect(resolved.target.routes).toMatchObject({ meId: 'user_id', resource: { create, list } })
+    expect(resolved.target.routes.me).toBeUndefined()
+  })
+
+  test('neither a me route nor a resource is an error saying which to give', () => {
+    expect(configError({ target: { command: 'node server.js', routes: { meId: 'user.id' } } })).toBe(
+      'invalid config: target.routes.me: give routes.me (a route any valid token may call, e.g. "GET /api/me") or routes.resource (its list route is then called instead)',
+    )
+  })
+
   test.each(['read', 'update', 'remove'])('two item placeholders in %s are an error naming the route', (key) => {
     const message = configError(target({ resource: { ...resource, [key]: 'GET /api/{list_id}/items/{item_id}' } }))
     expect(message).toContain(`target.routes.resource.${key}: "GET /api/{list_id}/items/{item_id}" has 2 item placeholders ({list_id}, {item_id})`)
@@ -101,7 +114,7 @@ describe('{sub} in the requests a case makes is the id of the user making it', (
   test("a probe: the user its token names, else A (the happy path's caller)", async () => {
     const before = received.length
     const probes = () => [{ token: 'not-a-jwt' }, { token: tokenOf('id-b') }, { token: tokenOf(42) }, { authorization: null }]
-    await runCase(probing('claims/sub-path', probes, { expect: pass }), context({ me }), run)
+    await runCase(probing('claims/sub-path', probes, { expect: pass }), context({ probeRoute: me }), run)
     expect(pathsSince(before)).toEqual(['GET /api/users/id-a', 'GET /api/users/id-b', 'GET /api/users/id-a', 'GET /api/users/id-a'])
   })
 
@@ -138,5 +151,49 @@ describe('{sub} in the requests a case makes is the id of the user making it', (
     expect(pathsSince(before)).toEqual(['POST /api/id-a/tasks', 'GET /api/id-b/tasks/id-a', 'GET /api/id-b/tasks', 'GET /api/id-b/tasks', 'DELETE /api/id-a/tasks/id-a'])
     // The clean-up bypasses kit.request, not the configured headers.
     expect(received.at(-1)?.headers['x-api-key']).toBe('k1')
+  })
+
+  const tasks = { create: parseRoute('POST /api/{sub}/tasks')!, body: { title: 't' }, id: 'user.id', list: parseRoute('GET /api/{sub}/tasks')!, remove: parseRoute('DELETE /api/{sub}/tasks/{task_id}')! }
+
+  const identity = { route: tasks.create, idPath: 'user.id', body: tasks.body, from: 'create' as const }
+  /** The meId each judge was given, in order. */
+  const judged: (string | undefined)[] = []
+  const judgingWith = (_exchange: unknown, { meId }: { meId?: string }) => {
+    judged.push(meId)
+    return pass()
+  }
+
+  test("B on A's path: onPathOf fills {sub} with A's id while B's token goes along", async () => {
+    const before = received.length
+    const spec = defineCase({
+      ...{ id: 'ownership/on-path-of', title: 't', severity: 'high', refs: [], fix: 'f', remedy: 'r' },
+      kind: 'interaction',
+      interact: async (kit) => {
+        const client = resourceClient(kit)
+        await client.list(kit.user.b, "B lists A's path", kit.user.a)
+        await client.remove(kit.user.b, 'x1', "B deletes at A's path", kit.user.a)
+        return pass()
+      },
+    })
+    await runCase(spec, context({ resource: tasks }), run)
+    expect(received.slice(before).map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual(['GET /api/id-a/tasks Bearer fine-b', 'DELETE /api/id-a/tasks/x1 Bearer fine-b'])
+  })
+
+  test('with no me route, an identity probe creates an item, reads its owner field, and deletes it', async () => {
+    const before = received.length
+    const spec = probing('baseline/who', ({ user }) => ({ token: user.a.token }), { needs: ['identity'], expect: judgingWith })
+    const result = await runCase(spec, context({ resource: tasks, identity, probeRoute: tasks.list }), run)
+    expect(result.verdict).toBe('pass')
+    expect(judged.at(-1)).toBe('user.id')
+    expect(pathsSince(before)).toEqual(['POST /api/id-a/tasks', 'DELETE /api/id-a/tasks/id-a'])
+    expect(received[before]?.headers['content-type']).toBe('application/json')
+  })
+
+  test('a probe that does not read the identity goes to the probe route, judged without meId', async () => {
+    const before = received.length
+    const spec = probing('claims/any', ({ user }) => ({ token: user.a.token }), { expect: judgingWith })
+    await runCase(spec, context({ resource: tasks, identity, probeRoute: tasks.list }), run)
+    expect(judged.at(-1)).toBeUndefined()
+    expect(pathsSince(before)).toEqual(['GET /api/id-a/tasks'])
   })
 })

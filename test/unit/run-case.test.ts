@@ -242,7 +242,7 @@ describe('before any kind runs', () => {
   test.each([
     [{ profiles: ['RS256'] }, 'does not apply to the EdDSA profile'],
     [{ profiles: ['HS256'], profilesReason: 'HS256 only' }, 'HS256 only'],
-    [{ needs: ['meId'] }, 'set target.routes.meId (where the caller id is in the answer) to enable'],
+    [{ needs: ['identity'] }, "no route says who the caller is: set target.routes.meId (where me's answer has the caller's id, or with no me route the owner field of resource.create's answer) to enable"],
     [{ needs: ['resource'] }, 'set target.routes.resource (create, list and read routes of a per-user resource) to enable'],
     [{ needs: ['frontend'] }, 'target.cors is false: no browser calls this backend'],
     [{ notApplicable: () => 'no separate API audience' }, 'no separate API audience'],
@@ -254,8 +254,8 @@ describe('before any kind runs', () => {
   })
 
   test('a need that is met runs the case', async () => {
-    const [probe] = withSpec({ needs: ['meId'] })
-    expect((await runCase(probe!, context({ meId: 'user.id' }), run)).verdict).toBe('fail')
+    const [probe] = withSpec({ needs: ['identity'] })
+    expect((await runCase(probe!, context({ identity: { route: { method: 'GET', path: '/api/me' }, idPath: 'user.id', from: 'me' } }), run)).verdict).toBe('fail')
   })
 
   test('when the baseline failed, every kind but the valid-token case is an error that sends nothing', async () => {

@@ -7,7 +7,8 @@ const TOKEN = `eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.${'p'.repeat(500)}.c2ln`
 const TARGET = {
   profile: 'EdDSA' as const,
   issuer: { jwksURL: 'http://127.0.0.1:4545/api/auth/jwks', issuer: 'http://127.0.0.1:4545', audience: 'http://127.0.0.1:4545' },
-  me: { method: 'GET', path: '/api/v1/users/me' },
+  route: { method: 'GET', path: '/api/v1/users/me' },
+  routeKey: 'target.routes.me',
 }
 
 function answer(status: number, body = '', headers: Record<string, string> = {}, failure?: string): ValidTokenAnswer {
