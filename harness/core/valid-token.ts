@@ -64,7 +64,7 @@ function likelyCause(answer: ValidTokenAnswer, { profile, issuer, route: { metho
     const keys = profile === 'HS256' ? 'BETTER_AUTH_SECRET (HS256 tokens are signed with it)' : `JWKS_URL=${issuer.jwksURL}`
     return {
       cause: `likely an audience, issuer or ${profile === 'HS256' ? 'secret' : 'JWKS URL'} mismatch`,
-      fix: `the verifier must use what the issuer signs with: ${keys}, JWT_ISSUER=${issuer.issuer}, API_AUDIENCE=${issuer.audience}, JWT_ALGORITHMS=${profile} (a started target gets these as env); or set target.issuer / target.audience to what it expects${status === 403 ? '; a 403 can also be a role or scope the route needs, which a fresh user lacks' : ''}`,
+      fix: `the verifier must use what the issuer signs with: ${keys}, JWT_ISSUER=${issuer.issuer}, API_AUDIENCE=${issuer.audience}, JWT_ALGORITHMS=${profile} (a started target gets these as env); or set target.issuer / target.audience to what it expects; or, if it needs a header on every request (an API key, a tenant, the frontend's Origin), set target.headers${status === 403 ? '; a 403 can also be a role or scope the route needs, which a fresh user lacks' : ''}`,
     }
   }
   if (status === 404) return { cause: `no such route: check ${route}`, fix: `set ${routeKey} to the target's authenticated route that answers 2xx for a valid token` }

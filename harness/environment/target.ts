@@ -99,9 +99,10 @@ async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates,
   return started
 }
 
-async function probe(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }> {
+/** GET `url` with target.headers (a gateway may refuse even /health without its API key): the status, or why none came. */
+async function probe(url: string, timeoutMs: number, headers: Record<string, string>): Promise<{ status: number } | { error: string }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
     await response.body?.cancel()
     return { status: response.status }
   } catch (error) {
@@ -112,7 +113,7 @@ async function probe(url: string, timeoutMs: number): Promise<{ status: number }
 
 async function useRunningTarget(target: TargetConfig): Promise<StartedTarget> {
   const baseURL = target.url!.replace(/\/$/, '')
-  const answer = await probe(baseURL + target.ready, 5000)
+  const answer = await probe(baseURL + target.ready, 5000, target.headers)
   if ('error' in answer) {
     // A server that answers with something other than HTTP (an SSH or database port) is a
     // wrong port, not a stopped backend.
@@ -205,7 +206,7 @@ async function waitUntilReady(started: StartedTarget, target: TargetConfig, comm
       const output = started.output()
       throw new AuthconformError('ERR_TARGET_START', `target ${command.startsWith('image ') ? '' : 'command '}exited (${status}) before it was ready: ${command}${commandNotFoundHint(output)}`, { details: output })
     }
-    const answer = await probe(started.baseURL + target.ready, 1000)
+    const answer = await probe(started.baseURL + target.ready, 1000, target.headers)
     if ('status' in answer && answer.status >= 200 && answer.status < 300) return
     last = 'status' in answer ? `HTTP ${answer.status}` : answer.error
     await sleep(100)

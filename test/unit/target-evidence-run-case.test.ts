@@ -97,7 +97,7 @@ describe('a target that refuses the valid token', () => {
     expect(result.verdict).toBe('fail')
     expect(result.reason).toBe('the target refused a valid EdDSA token: GET /api/me (token in the Authorization header) answered 401 — likely an audience, issuer or JWKS URL mismatch')
     expect(result.fix).toBe(
-      "the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:9/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:9, API_AUDIENCE=http://127.0.0.1:9, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; DEBUG=authconform:target prints a started target's output",
+      "the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:9/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:9, API_AUDIENCE=http://127.0.0.1:9, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; or, if it needs a header on every request (an API key, a tenant, the frontend's Origin), set target.headers; DEBUG=authconform:target prints a started target's output",
     )
     expect(result.evidence).toMatchObject({ status: 401, bodyHead: 'audience mismatch\n\x1b[31mred\x1b[0m' })
     expect(result.curl).toContain('refuse-401')
