@@ -243,7 +243,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'run') return await runCommand(rest)
     if (command === 'list') return listCommand(rest)
     if (command === 'issuer') return await (await import('./issuer-command.ts')).issuerCommand(rest)
-    if (command === 'init') return await (await import('./init-command.ts')).initCommand(rest)
+    if (command === 'init') return await (await import('./init/command.ts')).initCommand(rest)
     if (command === 'explain') return await explainCommand(rest)
     throw new AuthconformError('ERR_USAGE', `unknown command "${command}": use run, list, explain, issuer or init (authconform --help)`)
   } catch (error) {
