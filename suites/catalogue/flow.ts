@@ -31,7 +31,9 @@ interface FlowResult {
 /** Runs inside the page: everything here is the browser's, nothing is node's. */
 async function signInAndCall({ baseURL, email, password, targetURL, source }: FlowArgs): Promise<FlowResult> {
   const { createAuthClient, jwtClient } = (globalThis as any).authconform
-  const client = createAuthClient({ baseURL, plugins: [jwtClient()] })
+  // basePath: a baseURL with no path would get the client's default /api/auth appended, and an
+  // app whose basePath is '/' is served at its origin's root.
+  const client = createAuthClient({ baseURL, basePath: new URL(baseURL).pathname, plugins: [jwtClient()] })
   const signedIn = await client.signIn.email({ email, password })
   if (signedIn.error) return { stage: 'sign-in', error: JSON.stringify(signedIn.error) }
   let token: string | undefined

@@ -39,6 +39,18 @@ async function runCors(target: { allowedByTarget: string[]; configured: string[]
   return { run, document, verdicts }
 }
 
+test("Better Auth served at its origin's root (basePath '/'): the client in the page signs in there", async () => {
+  const config = writeConfig({
+    target: { command: `node ${NODE_GOOD}`, ready: '/health', profiles: ['EdDSA'], routes: { me: 'GET /api/me', meId: 'user.id' } },
+    issuer: { basePath: '/', jwksPath: '/keys' },
+    suites: ['flow'],
+  })
+  const run = await runCliOnce(['run', '--config', config])
+  expect(run.code, run.stdout + run.stderr).toBe(0)
+  expect(run.stdout.trim().split('\n').pop()).toBe('2 passed, 0 failed, 0 warned, 0 skipped, 0 errored')
+  expect(run.leftovers(), 'left behind').toEqual([])
+})
+
 describe('configured frontend origins', () => {
   test('a target that allows them passes; the sign-in flow runs on the first one through the proxy', async () => {
     const { run, verdicts, document } = await runCors({ allowedByTarget: FRONTENDS, configured: FRONTENDS })
