@@ -2,7 +2,7 @@ import http from 'node:http'
 import type net from 'node:net'
 import { afterAll, beforeAll } from 'vitest'
 import type { ProfileContext } from '../../harness/core/context.ts'
-import { defineCase, type Case, type ProbingCase } from '../../harness/core/case.ts'
+import { defineCase, type Case, type InteractionCase, type ProbingCase } from '../../harness/core/case.ts'
 import { rejected } from '../../suites/catalogue/expect.ts'
 import { principal } from './support.ts'
 
@@ -86,6 +86,9 @@ export function loopbackTarget(timeoutMs: number) {
     },
   }
 }
+
+/** An interaction case of the catalogue's shape: `interact` is all a test writes. */
+export const interacting = (id: string, interact: InteractionCase['interact']): Case => defineCase({ id, title: id, severity: 'high', refs: ['RFC7519-7.2'], fix: 'the catalogue fix', remedy: 'a-remedy', kind: 'interaction', interact })
 
 /** A probing case of the catalogue's shape, judged by `rejected()` unless `extra` says otherwise. */
 export const probing = (id: string, probe: ProbingCase['probe'], extra: Partial<ProbingCase> = {}): Case =>

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { itemPlaceholders, parseRoute, pathFor } from '../../harness/core/routes.ts'
 import { resolveConfig } from '../../harness/config/resolve.ts'
-import { defineCase } from '../../harness/core/case.ts'
 import { resourceClient } from '../../suites/support/resource.ts'
 import { runCase } from '../../suites/support/run-case.ts'
-import { loopbackTarget, probing } from './loopback-target.ts'
+import { interacting, loopbackTarget, probing } from './loopback-target.ts'
 import { configErrorOf } from './support.ts'
 
 describe('parseRoute', () => {
@@ -128,23 +127,14 @@ describe('{sub} in the requests a case makes is the id of the user making it', (
       read: parseRoute('GET /api/{sub}/tasks/{task_id}')!,
       remove: parseRoute('DELETE /api/{sub}/tasks/{task_id}')!,
     }
-    const spec = defineCase({
-      id: 'ownership/sub-path',
-      title: 't',
-      severity: 'high',
-      refs: [],
-      fix: 'f',
-      remedy: 'r',
-      kind: 'interaction',
-      interact: async (kit) => {
-        const client = resourceClient(kit)
-        const { id } = await client.create(kit.user.a)
-        await client.read(kit.user.b, id)
-        await client.list(kit.user.b)
-        // Another user's id in {sub}, on purpose: what a later case may ask for.
-        await kit.request("A asks for B's tasks", { method: 'GET', path: pathFor(client.routes.list, { sub: kit.user.b.id }), as: kit.user.a })
-        return pass()
-      },
+    const spec = interacting('ownership/sub-path', async (kit) => {
+      const client = resourceClient(kit)
+      const { id } = await client.create(kit.user.a)
+      await client.read(kit.user.b, id)
+      await client.list(kit.user.b)
+      // Another user's id in {sub}, on purpose: what a later case may ask for.
+      await kit.request("A asks for B's tasks", { method: 'GET', path: pathFor(client.routes.list, { sub: kit.user.b.id }), as: kit.user.a })
+      return pass()
     })
     const result = await runCase(spec, context({ resource, headers: { 'x-api-key': 'k1' } }), run)
     expect(result.verdict).toBe('pass')
@@ -165,15 +155,11 @@ describe('{sub} in the requests a case makes is the id of the user making it', (
 
   test("B on A's path: onPathOf fills {sub} with A's id while B's token goes along", async () => {
     const before = received.length
-    const spec = defineCase({
-      ...{ id: 'ownership/on-path-of', title: 't', severity: 'high', refs: [], fix: 'f', remedy: 'r' },
-      kind: 'interaction',
-      interact: async (kit) => {
-        const client = resourceClient(kit)
-        await client.list(kit.user.b, "B lists A's path", kit.user.a)
-        await client.remove(kit.user.b, 'x1', "B deletes at A's path", kit.user.a)
-        return pass()
-      },
+    const spec = interacting('ownership/on-path-of', async (kit) => {
+      const client = resourceClient(kit)
+      await client.list(kit.user.b, "B lists A's path", kit.user.a)
+      await client.remove(kit.user.b, 'x1', "B deletes at A's path", kit.user.a)
+      return pass()
     })
     await runCase(spec, context({ resource: tasks }), run)
     expect(received.slice(before).map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual(['GET /api/id-a/tasks Bearer fine-b', 'DELETE /api/id-a/tasks/x1 Bearer fine-b'])

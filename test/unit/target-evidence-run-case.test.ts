@@ -3,7 +3,7 @@ import { defineCase } from '../../harness/core/case.ts'
 import { accepted } from '../../suites/catalogue/expect.ts'
 import { sendTimed } from '../../suites/support/lifecycle.ts'
 import { runCase } from '../../suites/support/run-case.ts'
-import { loopbackTarget, probing } from './loopback-target.ts'
+import { interacting, loopbackTarget, probing } from './loopback-target.ts'
 
 /**
  * What a case reports when the target does not answer, or refuses the valid token: evidence of
@@ -43,19 +43,10 @@ describe('a request that times out', () => {
   })
 
   test('in an interaction, the step that hung is the last step and the evidence', async () => {
-    const spec = defineCase({
-      id: 'ownership/hangs',
-      title: 'hangs',
-      severity: 'high',
-      refs: [],
-      fix: '',
-      remedy: 'a-remedy',
-      kind: 'interaction',
-      interact: async (kit) => {
-        await kit.request('A reads', { method: 'GET', path: '/api/me', authorization: 'Bearer fine-1' })
-        await kit.request('B reads', { method: 'GET', path: '/api/me?x=1', authorization: 'Bearer hang-3' })
-        return { verdict: 'pass', reason: 'unreachable' }
-      },
+    const spec = interacting('ownership/hangs', async (kit) => {
+      await kit.request('A reads', { method: 'GET', path: '/api/me', authorization: 'Bearer fine-1' })
+      await kit.request('B reads', { method: 'GET', path: '/api/me?x=1', authorization: 'Bearer hang-3' })
+      return { verdict: 'pass', reason: 'unreachable' }
     })
     const result = await runCase(spec, context(), RUN)
     expect(result.verdict).toBe('error')

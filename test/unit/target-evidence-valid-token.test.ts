@@ -47,7 +47,7 @@ describe('validTokenRefused', () => {
 
   test('details: the likely fix names the issuer values a started target gets, and where the target log is', () => {
     expect(error.details.slice(2)).toEqual([
-      'likely fix: the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:4545/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:4545, API_AUDIENCE=http://127.0.0.1:4545, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; or, if it needs a header on every request (an API key, a tenant, the frontend\'s Origin), set target.headers',
+      "likely fix: the verifier must use what the issuer signs with: JWKS_URL=http://127.0.0.1:4545/api/auth/jwks, JWT_ISSUER=http://127.0.0.1:4545, API_AUDIENCE=http://127.0.0.1:4545, JWT_ALGORITHMS=EdDSA (a started target gets these as env); or set target.issuer / target.audience to what it expects; or, if it needs a header on every request (an API key, a tenant, the frontend's Origin), set target.headers",
       "target log: DEBUG=authconform:target prints a started target's output",
     ])
   })

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { defineCase, type Case } from '../../harness/core/case.ts'
+import { defineCase } from '../../harness/core/case.ts'
 import { withTargetHeaders } from '../../harness/core/target-headers.ts'
 import { resolveConfig } from '../../harness/config/resolve.ts'
 import { curlOf, evidenceOf } from '../../suites/support/exchange.ts'
 import { runCase } from '../../suites/support/run-case.ts'
-import { loopbackTarget, probing } from './loopback-target.ts'
+import { interacting, loopbackTarget, probing } from './loopback-target.ts'
 import { configErrorOf, exchange } from './support.ts'
 
 /**
@@ -100,19 +100,10 @@ describe('every request a case makes carries them', () => {
 
   test("an interaction's steps: the case's own Origin wins over the configured one", async () => {
     const before = received.length
-    const spec: Case = defineCase({
-      id: 'cors/play',
-      title: 't',
-      severity: 'high',
-      refs: [],
-      fix: 'f',
-      remedy: 'r',
-      kind: 'interaction',
-      interact: async (kit) => {
-        await kit.request('A calls from the attacker', { method: 'GET', path: '/api/me', as: kit.user.a, headers: { origin: 'https://attacker.test' } })
-        await kit.request('A calls', { method: 'GET', path: '/api/me', as: kit.user.a })
-        return { verdict: 'pass', reason: 'ok' }
-      },
+    const spec = interacting('cors/play', async (kit) => {
+      await kit.request('A calls from the attacker', { method: 'GET', path: '/api/me', as: kit.user.a, headers: { origin: 'https://attacker.test' } })
+      await kit.request('A calls', { method: 'GET', path: '/api/me', as: kit.user.a })
+      return { verdict: 'pass', reason: 'ok' }
     })
     const result = await runCase(spec, context({ headers: HEADERS }), run)
     const [attacker, plain] = since(before)
