@@ -46,6 +46,8 @@ const SENDS: Record<CaseKind, string> = {
 const NEEDS: Record<NonNullable<Case['needs']>[number], string> = {
   identity: "target.routes.meId in the config (in the me answer, or the owner field of resource.create's)",
   resource: 'target.routes.resource in the config',
+  database: "target.database: true (the target reads Better Auth's database)",
+  sessionTokens: 'target.sessionTokens: true (the target accepts session tokens as a Bearer)',
   frontend: 'a backend that browsers call (skipped when target.cors is false)',
   browser: 'Chromium',
 }

@@ -4,8 +4,8 @@ import { SEVERITIES } from '../core/severity.ts'
 import { parseRoute, placeholderProblem, ROUTE_SYNTAX } from '../core/routes.ts'
 import { HEADER_NAME, RESERVED_HEADERS } from '../core/target-headers.ts'
 import { RUNTIMES } from '../core/runtimes.ts'
-import { authPathProblem, DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH } from '../core/protocol/better-auth.ts'
-import { envEntryProblem } from './target-env.ts'
+import { authPathProblem, BETTER_AUTH_TABLES, DEFAULT_BASE_PATH, DEFAULT_JWKS_PATH, READABLE_TABLES } from '../core/protocol/better-auth.ts'
+import { envEntryProblem, usesDatabaseUrl } from './target-env.ts'
 
 const route = z.string().refine((text) => parseRoute(text) !== undefined, { message: `must be ${ROUTE_SYNTAX}` })
 /** A route about no item (me, create, list) may hold only `{sub}`; an item route one item placeholder too. */
@@ -46,6 +46,12 @@ const resourceRoutes = z.strictObject({
   remove: routeAbout('one item').optional(),
 })
 
+/** Better Auth's tables a database-backed target may read; `jwks` (the issuer's private keys) never. */
+const betterAuthTable = z.string().superRefine((table, ctx) => {
+  if (table === 'jwks') ctx.addIssue({ code: 'custom', message: "jwks holds the issuer's private keys: a verifier needs JWKS_URL, never this table" })
+  else if (!(BETTER_AUTH_TABLES as readonly string[]).includes(table)) ctx.addIssue({ code: 'custom', message: `must be one of Better Auth's tables: ${BETTER_AUTH_TABLES.filter((t) => t !== 'jwks').join(', ')}` })
+})
+
 /** `target.headers`: name → value, sent with every request (names are tokens, each once in any case). */
 const targetHeaders = z
   .record(z.string(), z.string({ error: 'must be a string (the header value)' }).regex(/^[^\r\n\0]*$/, 'must not contain a line break or NUL'))
@@ -76,6 +82,24 @@ export const targetSchema = z
     issuer: z.string().min(1).optional(),
     /** Sent with every request to the target unless the case sets that header itself. */
     headers: targetHeaders,
+    /**
+     * The target reads Better Auth's database: it gets DATABASE_URL for a role that can only
+     * SELECT `tables` (default user and session); the database cases run.
+     */
+    database: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          tables: z
+            .array(betterAuthTable)
+            .min(1)
+            .default([...READABLE_TABLES]),
+        }),
+      ])
+      .default(false)
+      .transform((database) => (database === false ? undefined : database === true ? { tables: [...READABLE_TABLES] } : database)),
+    /** The target accepts Better Auth's opaque session token as a Bearer: the session cases run. */
+    sessionTokens: z.boolean().default(false),
     routes: z
       .strictObject({
         /** A route any valid token may call; without it, probes call resource.list. */
@@ -98,6 +122,12 @@ export const targetSchema = z
   .refine((t) => !(t.cors && t.cors.enabled === false && t.cors.allowedOrigins), {
     message: 'target.cors.enabled is false (no browser calls this backend) but target.cors.allowedOrigins lists browser origins: remove one of the two keys',
     path: ['cors', 'enabled'],
+  })
+  .superRefine((t, ctx) => {
+    if (t.database) return
+    for (const [name, value] of Object.entries(t.env)) {
+      if (usesDatabaseUrl(value)) ctx.addIssue({ code: 'custom', path: ['env', name], message: "${DATABASE_URL} has a value only with target.database: true (Better Auth's database, read-only): set it, or remove the reference" })
+    }
   })
   .refine((t) => [t.url, t.command, t.image].filter(Boolean).length === 1, {
     message: 'give exactly one of target.url (a running backend), target.command (a backend to start) or target.image (a container to start)',

@@ -8,13 +8,18 @@
 
 /** What a started target is given (environment/target.ts targetEnv), in the README's order. */
 export const INJECTED_ENV = ['PORT', 'BETTER_AUTH_URL', 'JWKS_URL', 'JWT_ISSUER', 'API_AUDIENCE', 'JWT_ALGORITHMS', 'BETTER_AUTH_SECRET'] as const
-export type InjectedName = (typeof INJECTED_ENV)[number]
+/** Injected only with `target.database`: Better Auth's database, through a role that can only read. */
+export const DATABASE_ENV = 'DATABASE_URL'
+export type InjectedName = (typeof INJECTED_ENV)[number] | typeof DATABASE_ENV
 
-const KNOWN = new Set<string>(INJECTED_ENV)
+const KNOWN = new Set<string>([...INJECTED_ENV, DATABASE_ENV])
 /** `$${` (an escaped `${`), `${NAME}`, or an unclosed `${`. */
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g
 
-const known = () => INJECTED_ENV.map((name) => `\${${name}}`).join(', ')
+const known = () => [...INJECTED_ENV, DATABASE_ENV].map((name) => `\${${name}}`).join(', ')
+
+/** Whether a value uses `${DATABASE_URL}`, which has a value only with target.database. */
+export const usesDatabaseUrl = (value: string) => value.includes(`\${${DATABASE_ENV}}`)
 
 /** Why `value` cannot be expanded (the first problem), or undefined. */
 export function envTemplateProblem(value: string): string | undefined {

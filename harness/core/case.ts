@@ -68,6 +68,11 @@ export interface Judgement {
   reason: string
   /** Caps the case's severity when the problem found is milder (a crash rather than an accept). */
   severityCap?: Severity
+  /**
+   * Only the time failed: the runner asks once more and judges that answer, since a loaded
+   * machine can be slow once, while a costly parse is slow every time.
+   */
+  slow?: boolean
 }
 
 export interface JudgeContext {
@@ -106,10 +111,10 @@ interface CaseBase {
   notApplicable?: (kit: ProbeKit) => string | undefined
   /**
    * What this case needs: config (`identity`: a route that says who the caller is, `resource`
-   * routes; without it the case is skipped with a reason), a backend browsers call (`frontend`;
+   * routes, `database`, `sessionTokens`; without it the case is skipped with a reason), a backend browsers call (`frontend`;
    * `target.cors: false` skips it) or Chromium (`browser`; started only when a selected case needs it).
    */
-  needs?: ('identity' | 'resource' | 'frontend' | 'browser')[]
+  needs?: ('identity' | 'resource' | 'database' | 'sessionTokens' | 'frontend' | 'browser')[]
   /** Only the valid-token case itself runs when the baseline failed. */
   isBaseline?: boolean
 }
@@ -186,6 +191,10 @@ export interface IssuerAdmin {
   /** A throwaway real user, signed up through the issuer's HTTP API, with a real token. */
   signUp(): Promise<Principal>
   deleteUser(id: string): Promise<void>
+  /** Signs the user out through Better Auth (its session row is deleted). */
+  signOut(user: Principal): Promise<void>
+  /** Moves the user's session's expiresAt into the past. */
+  expireSession(user: Principal): Promise<void>
 }
 
 /**

@@ -23,6 +23,8 @@ export interface Principal {
   claims: Record<string, unknown>
   /** The `better-auth.session_data` cookie-cache JWT, a token that must never work as a Bearer. */
   sessionData?: string
+  /** The session cookie's value, `<token>.<signature>` (URL-decoded): the raw token is the part before the dot. */
+  sessionToken?: string
 }
 
 export interface ProfileContext {
@@ -62,6 +64,10 @@ export interface ProfileContext {
      * itself (withTargetHeaders). Secret: evidence withholds the values, the curl replay has them.
      */
     headers: Record<string, string>
+    /** `target.database`: the target reads Better Auth's database (DATABASE_URL, read-only). */
+    database: boolean
+    /** `target.sessionTokens`: the target accepts Better Auth's opaque session token as a Bearer. */
+    sessionTokens: boolean
     /**
      * Origins the target should let read its answers; default the issuer's (the Next.js app).
      * `browserCalls` false: no browser calls this backend (`target.cors: false`).

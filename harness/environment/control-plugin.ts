@@ -174,6 +174,12 @@ export function conformanceControl(options: ControlOptions) {
         await internal.deleteUser(ctx.body.userId)
         return ctx.json({ deleted: ctx.body.userId })
       }),
+      conformanceExpireSession: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.expireSession}`, { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ token: z.string().min(1) }) }, async (ctx) => {
+        const internal = (ctx as unknown as { context: { internalAdapter: { updateSession(token: string, session: { expiresAt: Date }): Promise<unknown> } } }).context.internalAdapter
+        // The raw token: the cookie's value is `<token>.<signature>`.
+        await internal.updateSession(ctx.body.token.split('.')[0]!, { expiresAt: new Date(Date.now() - 60_000) })
+        return ctx.json({ expired: true })
+      }),
       conformanceJwksFault: createAuthEndpoint(
         `${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksFault}`,
         { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },

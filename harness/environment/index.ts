@@ -9,6 +9,7 @@ import type { BrowserContext, Identity, ProfileContext, ResourceRoutes, RunConte
 import { isAsymmetric, type Profile } from '../core/profiles.ts'
 import { signUpPrincipals } from '../principals/index.ts'
 import { validTokenRefused } from '../core/valid-token.ts'
+import { createDatabaseReader } from './database-reader.ts'
 import { allStarted, type Cleanup } from './cleanup.ts'
 import { startAttacker, type StartedAttacker } from './attacker.ts'
 import { startBrowser } from './browser.ts'
@@ -141,7 +142,9 @@ async function startStack(
       }),
     ),
   )
-  const targetStarting = timed(events, `target ${label}`, async () => cleanup.use(`target ${label}`, await startTarget(config.target, issuer)))
+  // Better Auth's migrations have run: the tables a database-backed target reads exist.
+  const reader = config.target.database && cleanup.use(`database reader ${label}`, await createDatabaseReader(databaseUrl, config.target.database.tables))
+  const targetStarting = timed(events, `target ${label}`, async () => cleanup.use(`target ${label}`, await startTarget(config.target, issuer, reader ? reader.url : undefined)))
   const usersSigningUp = timed(events, `principals ${label}`, () => signUpPrincipals(issuer, runId))
   await allStarted<unknown>([targetStarting, usersSigningUp])
   const [target, users] = [await targetStarting, await usersSigningUp]
@@ -170,6 +173,8 @@ async function startStack(
       identity: identityOf(routes.me === undefined ? undefined : probeRoute, routes.meId, resource),
       resource,
       headers: config.target.headers,
+      database: Boolean(config.target.database),
+      sessionTokens: config.target.sessionTokens,
       cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,

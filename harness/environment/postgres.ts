@@ -57,7 +57,8 @@ async function startContainer(image: string, runtimeDescription: string): Promis
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
   let container: StartedPostgreSqlContainer
   try {
-    container = await new PostgreSqlContainer(image).withDatabase('postgres').start()
+    // Not the module's well-known test/test: a target given DATABASE_URL (target.database) must not guess its way to the superuser.
+    container = await new PostgreSqlContainer(image).withDatabase('postgres').withUsername('postgres').withPassword(randomBytes(12).toString('hex')).start()
   } catch (error) {
     throw new AuthconformError('ERR_POSTGRES_START', `PostgreSQL container (${image}) failed to start: ${errorMessage(error).split('\n')[0]} (set AUTHCONFORM_POSTGRES_IMAGE or use --runtime embedded)`, { cause: error })
   }

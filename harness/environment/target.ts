@@ -27,8 +27,9 @@ type TargetConfig = ResolvedConfig['target']
  * every profile, as in the shared .env most teams have: a JWKS backend must not fall back to it.
  * Each name is also a `${NAME}` that `target.env` values may use (config/target-env.ts).
  */
-export function targetEnv(issuer: IssuerCoordinates, port?: number): Partial<Record<InjectedName, string>> {
+export function targetEnv(issuer: IssuerCoordinates, port?: number, databaseUrl?: string): Partial<Record<InjectedName, string>> {
   return {
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     BETTER_AUTH_SECRET: issuer.secret,
     ...(port !== undefined && { PORT: String(port) }),
     BETTER_AUTH_URL: issuer.baseURL,
@@ -39,10 +40,11 @@ export function targetEnv(issuer: IssuerCoordinates, port?: number): Partial<Rec
   }
 }
 
-export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates): Promise<StartedTarget> {
+/** `databaseUrl`: the read-only DATABASE_URL a `target.database` target gets. */
+export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates, databaseUrl?: string): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
-  if (target.image) return onAFreePort((port) => startImageTarget(target, issuer, port))
-  return onAFreePort((port) => startCommandTarget(target, issuer, port))
+  if (target.image) return onAFreePort((port) => startImageTarget(target, issuer, port, databaseUrl))
+  return onAFreePort((port) => startCommandTarget(target, issuer, port, databaseUrl))
 }
 
 const PORT_TAKEN = /address already in use|EADDRINUSE/i
@@ -68,14 +70,14 @@ async function onAFreePort(start: (port: number) => Promise<StartedTarget>): Pro
  * A backend shipped as an image: started on the host's network with the issuer's env and a
  * PORT it must listen on, probed like a command target, its logs shown if it never gets ready.
  */
-async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number): Promise<StartedTarget> {
+async function startImageTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number, databaseUrl?: string): Promise<StartedTarget> {
   if (!hostNetworking()) {
     throw new AuthconformError('ERR_TARGET_START', `target.image needs host networking (Linux Docker); set AUTHCONFORM_DOCKER_NETWORK=host or run the image yourself and give target.url`)
   }
   const container = await startHostContainer({
     image: target.image!,
     name: `target ${issuer.profile}`,
-    env: startedTargetEnv(target.env, targetEnv(issuer, port)),
+    env: startedTargetEnv(target.env, targetEnv(issuer, port, databaseUrl)),
     timeoutMs: target.readyTimeoutMs,
     errorCode: 'ERR_TARGET_START',
   })
@@ -136,12 +138,12 @@ function commandNotFoundHint(lines: string[]): string {
   return ''
 }
 
-async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number): Promise<StartedTarget> {
+async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinates, port: number, databaseUrl?: string): Promise<StartedTarget> {
   if (!existsSync(target.cwd!)) {
     throw new AuthconformError('ERR_TARGET_START', `target.cwd ${target.cwd} does not exist: fix target.cwd (relative paths are from the config file)`)
   }
   const baseURL = `http://127.0.0.1:${port}`
-  const env = { ...process.env, ...startedTargetEnv(target.env, targetEnv(issuer, port)) }
+  const env = { ...process.env, ...startedTargetEnv(target.env, targetEnv(issuer, port, databaseUrl)) }
   const command = target.command!.replace(/\$\{?PORT\}?/g, String(port))
   debug(`starting (${issuer.profile}) ${command} in ${target.cwd}`)
   // Its own process group, so the whole tree (a shell, uvicorn, its reloader…) stops together.

@@ -115,7 +115,7 @@ function exportLines(mapping: EnvMapping | undefined, at: { issuerPort: number; 
   if (!mapping?.mapped.length) return []
   const base = `http://127.0.0.1:${at.issuerPort}`
   const target = safeUrl(at.targetUrl ?? 'http://127.0.0.1:8000')
-  const values: Record<InjectedName, string> = {
+  const values: Partial<Record<InjectedName, string>> = {
     BETTER_AUTH_URL: base,
     JWKS_URL: `${base}${DEFAULT_BASE_PATH}${DEFAULT_JWKS_PATH}`,
     JWT_ISSUER: base,

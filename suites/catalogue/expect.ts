@@ -15,7 +15,7 @@ export interface RejectionOptions {
 function gradeRejection(exchange: Exchange, acceptedVerdict: 'fail' | 'warn', options: RejectionOptions = {}): Judgement {
   const { status } = exchange
   if (options.withinMs !== undefined && exchange.ms > options.withinMs) {
-    return { verdict: 'fail', reason: `answered only after ${exchange.ms} ms (limit ${options.withinMs} ms)`, severityCap: 'medium' }
+    return { verdict: 'fail', reason: `answered only after ${exchange.ms} ms (limit ${options.withinMs} ms)`, severityCap: 'medium', slow: true }
   }
   if (status === 401 || options.alsoFine?.includes(status)) return { verdict: 'pass', reason: `rejected with ${status}` }
   if (status === 0) {

@@ -5,6 +5,7 @@ import { betterAuthCases } from './better-auth.ts'
 import { claimsCases } from './claims.ts'
 import { corsCases } from './cors.ts'
 import { cryptoCases } from './crypto.ts'
+import { databaseCases } from './database.ts'
 import type { Case } from '../../harness/core/case.ts'
 import { remedyNamed } from './remedies.ts'
 import { SUITE_DESCRIPTIONS } from './suites.ts'
@@ -33,6 +34,7 @@ export const CASES: readonly Case[] = [
   ...hs256Cases,
   ...keysCases,
   ...ownershipCases,
+  ...databaseCases,
   ...corsCases,
   ...flowCases,
 ]

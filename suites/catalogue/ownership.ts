@@ -321,6 +321,7 @@ export const ownershipCases = [
     refs: ['RFC7519-4.1.4', 'RFC8725-2'],
     kind: 'interaction',
     interact: async ({ issuerAdmin, target, request }) => {
+      if (target.database) return { verdict: 'skip', reason: "the target reads Better Auth's database (target.database): database/deleted-user-jwt-refused judges this" }
       const doomed = await issuerAdmin.signUp()
       const me = { method: target.probeRoute.method, path: pathFor(target.probeRoute, { sub: doomed.id }), as: doomed }
       const before = await request('C (a throwaway user) calls the API', me)

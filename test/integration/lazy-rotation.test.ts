@@ -20,7 +20,21 @@ test('a lazily rotated key is published next to the old one and accepted by the 
     const issuer = cleanup.use('issuer', await startIssuer({ profile: 'ES256', databaseUrl: await postgres.createDatabase('lazy_rotation'), port: 0, expiresIn: '15m', rotationSeconds: 2, gracePeriodSeconds: 600 }))
     const target = cleanup.use(
       'target',
-      await startTarget({ command: 'node server.mjs', cwd: path.join(REPO, 'fixtures/targets/node-good'), env: {}, ready: '/health', readyTimeoutMs: 20_000, profiles: ['ES256'], headers: {}, routes: { me: 'GET /api/me' } }, issuer),
+      await startTarget(
+        {
+          command: 'node server.mjs',
+          cwd: path.join(REPO, 'fixtures/targets/node-good'),
+          env: {},
+          ready: '/health',
+          readyTimeoutMs: 20_000,
+          profiles: ['ES256'],
+          headers: {},
+          database: undefined,
+          sessionTokens: false,
+          routes: { me: 'GET /api/me' },
+        },
+        issuer,
+      ),
     )
     const { a } = await signUpPrincipals(issuer, 'lazy')
     const me = (token: string) => fetch(`${target.baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)

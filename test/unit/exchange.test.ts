@@ -94,6 +94,8 @@ describe('send: a request without a whole answer still has its evidence and repl
     probeRoute: { method: 'GET', path: '/api/me' },
     probeRouteKey: 'target.routes.me',
     headers: {},
+    database: false,
+    sessionTokens: false,
     cors: { allowedOrigins: [], configured: false, browserCalls: false },
   })
   const servers: (http.Server | net.Server)[] = []

@@ -63,7 +63,16 @@ export function loopbackTarget(timeoutMs: number) {
         controlKey: 'control-key',
         secret: { bytes: 32, published: false, bitsPerChar: 5, problems: [] },
       },
-      target: { baseURL, probeRoute: { method: 'GET', path: '/api/me' }, probeRouteKey: 'target.routes.me', headers: {}, cors: { allowedOrigins: [], configured: false, browserCalls: false }, ...target },
+      target: {
+        baseURL,
+        probeRoute: { method: 'GET', path: '/api/me' },
+        probeRouteKey: 'target.routes.me',
+        headers: {},
+        database: false,
+        sessionTokens: false,
+        cors: { allowedOrigins: [], configured: false, browserCalls: false },
+        ...target,
+      },
       users: { a, b: { ...principal('b', 'id-b'), token: 'fine-b' } },
       baseline: baseline ?? { ok: true },
     }

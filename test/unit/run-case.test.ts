@@ -48,6 +48,21 @@ describe('a probing case', () => {
     expect(result.timing).toEqual({ totalMs: expect.any(Number), targetMs: result.evidence!.ms })
   })
 
+  test('a judgement that failed on time alone asks once more and judges that answer', async () => {
+    // Slow the first `slowTimes` times it is asked, as a loaded machine (1) or a costly parse (every time) is.
+    const slowFor = (slowTimes: number): Judge => {
+      let asked = 0
+      return () => (++asked <= slowTimes ? { verdict: 'fail', reason: `answered only after ${asked}000 ms (limit 500 ms)`, slow: true } : { verdict: 'pass', reason: 'rejected with 401' })
+    }
+    const before = seen.length
+    const once = await runCase(probing('malformed/loaded-once', () => ({ token: 'fine-1' }), { expect: slowFor(1) }), context(), run)
+    expect(seen.length - before).toBe(2)
+    expect(once).toMatchObject({ verdict: 'pass', reason: 'rejected with 401' })
+    const always = await runCase(probing('malformed/costly', () => ({ token: 'fine-1' }), { expect: slowFor(99) }), context(), run)
+    expect(seen.length - before).toBe(4)
+    expect(always).toMatchObject({ verdict: 'fail', reason: expect.stringMatching(/^answered only after 2000 ms \(limit 500 ms\); \d+ ms the first time$/) })
+  })
+
   test('several requests: the worst decides and is the evidence, the reason says how many, the target time is their sum', async () => {
     const probes = () => [{ token: 'fine-1' }, { token: 'bad-2' }, { token: 'fine-3' }]
     const result = await runCase(probing('claims/three', probes, { expect: failsBad() }), context(), run)

@@ -10,6 +10,11 @@ import type { Profile } from '../profiles.ts'
  */
 type IssuerAddress = { profile: Profile; baseURL: string; authURL: string; tokenURL: string }
 
+/** The tables Better Auth's migrations create (with the jwt plugin): quoted names, camelCase columns. */
+export const BETTER_AUTH_TABLES = ['user', 'session', 'account', 'verification', 'jwks'] as const
+/** What a database-backed target reads by default: who the user is, and their sessions. */
+export const READABLE_TABLES = ['user', 'session'] as const
+
 /** Better Auth's `basePath` default, and the jwt plugin's `jwks.jwksPath` default (under it). */
 export const DEFAULT_BASE_PATH = '/api/auth'
 export const DEFAULT_JWKS_PATH = '/jwks'
@@ -50,10 +55,24 @@ export async function signUp(issuer: IssuerAddress, label: Principal['label'], r
     if (!tokenResponse.ok) throw new Error(`GET ${new URL(issuer.tokenURL).pathname} answered ${tokenResponse.status}`)
     const { token } = (await tokenResponse.json()) as { token: string }
     const claims = decodeJwt(token) as Record<string, unknown>
-    return { label, id: String(claims.sub), email, password, sessionCookie: cookie, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, sessionData: sessionDataOf(cookies) }
+    const session = { sessionCookie: cookie, sessionData: sessionDataOf(cookies), sessionToken: sessionTokenOf(cookies) }
+    return { label, id: String(claims.sub), email, password, token, header: decodeProtectedHeader(token) as Record<string, unknown>, claims, ...session }
   } catch (error) {
     throw new AuthconformError('ERR_PRINCIPALS', `could not sign up user ${label.toUpperCase()} at the ${issuer.profile} issuer: ${errorMessage(error)}`, { cause: error })
   }
+}
+
+/** The session cookie's value (`<prefix>.session_token`): `<token>.<signature>`, URL-decoded. */
+function sessionTokenOf(cookies: string[]): string | undefined {
+  const cookie = cookies.find((c) => /^[\w-]+\.session_token=/.test(c))
+  return cookie && decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1))
+}
+
+/** Signs the user out as a browser does (`POST <basePath>/sign-out` with the cookie): Better Auth deletes the session. */
+export async function signOut(issuer: IssuerAddress, user: Principal): Promise<void> {
+  const response = await fetch(`${issuer.authURL}/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json', origin: issuer.baseURL, cookie: user.sessionCookie ?? '' }, body: '{}' })
+  if (!response.ok) throw new Error(`sign-out answered ${response.status}: ${(await response.text()).slice(0, 200)}`)
+  await response.body?.cancel()
 }
 
 /** Better Auth's signed session cache (cookie `<prefix>.session_data`, HS256 with the secret). */

@@ -18,6 +18,7 @@ export const CONTROL_ENDPOINTS = {
   remove: '/remove',
   jwksRequests: '/jwks-requests',
   deleteUser: '/delete-user',
+  expireSession: '/expire-session',
   jwksFault: '/jwks-fault',
 } as const
 
@@ -44,6 +45,8 @@ export function controlClient(issuer: ProfileContext['issuer']) {
     remove: async (kid: string) => void (await call(at.remove, { kid })),
     jwksRequests: async (sinceMs = 0) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}`)).since,
     deleteUser: async (userId: string) => void (await call(at.deleteUser, { userId })),
+    /** Sets the session's expiresAt in the past, as time would: the token stays in the table. */
+    expireSession: async (sessionToken: string) => void (await call(at.expireSession, { token: sessionToken })),
     fault: async (mode: JwksFaultMode, ms = 0) => void (await call(at.jwksFault, { mode, ms })),
   }
 }
