@@ -2,7 +2,8 @@
 # The Debian packages authconform uses beyond npm, installed only when missing:
 #   chromium      the cors and flow suites (Debian's build; playwright-core never downloads one)
 #   openssl       self-signed certificates (x5u/x5c attacks, https frontend pages)
-#   python3-*     the FastAPI reference targets (Debian's packages; no PyPI) — not with --run-only
+#   python3-*     the FastAPI reference targets (Debian's packages; no PyPI; psycopg2 for the
+#                 database-backed ones) — not with --run-only
 #   golang-*      the go-good reference target (golang-jwt v4, go-jose v2; GOPATH mode) — not with --run-only
 #   ruby-*        the ruby-good reference target (ruby-jwt, Sinatra on WEBrick) — not with --run-only
 # --run-only: only what `authconform run` needs against your own backend (the GitHub Action).
@@ -27,6 +28,7 @@ command -v openssl >/dev/null || missing+=(openssl)
 if [ "$run_only" = false ]; then
   /usr/bin/python3 -c 'import fastapi, uvicorn, jwt, jose, cryptography' 2>/dev/null ||
     missing+=(python3-fastapi python3-uvicorn python3-jwt python3-jose python3-cryptography)
+  /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
   { command -v go >/dev/null && [ -f /usr/share/gocode/src/github.com/golang-jwt/jwt/parser.go ] &&
     [ -f /usr/share/gocode/src/gopkg.in/square/go-jose.v2/jwk.go ]; } ||
     missing+=(golang-go golang-github-golang-jwt-jwt-dev golang-gopkg-square-go-jose.v2-dev)
