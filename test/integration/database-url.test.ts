@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { freePort } from '../../harness/environment/ports.ts'
 import { REPO, runCli } from '../support/cli.ts'
 import { writeConfig } from '../support/config-file.ts'
+import { confusion, REFERENCE_RUN_TIMEOUT_MS, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
 
 /** --database-url: a Postgres server the user runs (here: one this test starts). */
 const dir = mkdtempSync(path.join(os.tmpdir(), 'authconform-dburl-'))
@@ -85,3 +86,19 @@ test('target.database with a database user that may not create roles: one line n
   expect(await authconformDatabases()).toEqual([])
   expect(run.leftovers()).toEqual([])
 })
+
+// The keys suite is about the issuer's keys, not where its database lives, and takes minutes.
+test.each(referenceTargets().filter((manifest) => manifest.name.startsWith('fastapi-db-')))(
+  'reference target $name fails exactly its manifest on the given server too',
+  async (manifest) => {
+    const { cli, document } = await runReferenceTarget(manifest.name, ['--database-url', url, '--skip', 'keys'])
+    expect(document, cli.stderr).toBeDefined()
+    for (const row of confusion(document!, manifest)) {
+      expect({ profile: row.profile, missing: row.missing, unexpected: row.unexpected, errored: row.errored }).toEqual({ profile: row.profile, missing: [], unexpected: [], errored: [] })
+    }
+    expect(document!.cases.filter((c) => c.suite === 'database' && c.verdict === 'skip')).toEqual([])
+    expect(await readerRoles()).toEqual([])
+    expect(cli.leftovers()).toEqual([])
+  },
+  REFERENCE_RUN_TIMEOUT_MS,
+)
