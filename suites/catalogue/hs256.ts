@@ -6,6 +6,17 @@ import { rejected } from './expect.ts'
 /** The shared-secret setup teams hand-roll next to Better Auth, and the JWKS backends that fall back to it. */
 const HS_HEADER = { alg: 'HS256', typ: 'JWT' }
 
+/**
+ * The claims a forged token carries: the issuer's, then without aud, then without aud and iss. An
+ * HS256 path that passes PyJWT or python-jose no audience refuses every token with an aud and
+ * accepts one without: the issuer's claims alone would let that fallback pass.
+ */
+function forgedClaims(claims: Record<string, unknown>): Record<string, unknown>[] {
+  const { aud: _aud, ...withoutAudience } = claims
+  const { iss: _iss, ...bare } = withoutAudience
+  return [claims, withoutAudience, bare]
+}
+
 export const hs256Cases = [
   defineCase({
     id: 'hs256/secret-strength',
@@ -28,7 +39,7 @@ export const hs256Cases = [
     severity: 'critical',
     refs: ['RFC8725-3.5', 'RFC7518-3.2'],
     kind: 'probe',
-    probe: ({ user, publishedSecrets }) => publishedSecrets.map((secret) => ({ token: signWithHmacKey('HS256', secret, HS_HEADER, user.a.claims) })),
+    probe: ({ user, publishedSecrets }) => publishedSecrets.flatMap((secret) => forgedClaims(user.a.claims).map((claims) => ({ token: signWithHmacKey('HS256', secret, HS_HEADER, claims) }))),
     expect: rejected(),
     fix: 'never ship a default secret: fail at startup when BETTER_AUTH_SECRET is unset or a known example',
     remedy: 'hmac-secret',
@@ -39,7 +50,7 @@ export const hs256Cases = [
     severity: 'critical',
     refs: ['RFC7518-3.2', 'RFC8725-3.5'],
     kind: 'probe',
-    probe: ({ user }) => ({ token: signWithHmacKey('HS256', '', HS_HEADER, user.a.claims) }),
+    probe: ({ user }) => forgedClaims(user.a.claims).map((claims) => ({ token: signWithHmacKey('HS256', '', HS_HEADER, claims) })),
     expect: rejected(),
     fix: 'refuse to start with an empty secret (os.getenv("…", "") is a blank key)',
     remedy: 'hmac-secret',
@@ -52,7 +63,7 @@ export const hs256Cases = [
     profiles: ASYMMETRIC_PROFILES,
     profilesReason: 'in the HS256 profile this is the valid token',
     kind: 'probe',
-    probe: ({ signAsIssuer, user }) => ({ token: signAsIssuer(HS_HEADER, user.a.claims, 'HS256') }),
+    probe: ({ signAsIssuer, user }) => forgedClaims(user.a.claims).map((claims) => ({ token: signAsIssuer(HS_HEADER, claims, 'HS256') })),
     expect: rejected(),
     fix: 'remove the shared-secret fallback: a JWKS verifier pins the asymmetric algorithm',
     remedy: 'pin-algorithms',

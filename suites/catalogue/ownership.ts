@@ -49,6 +49,12 @@ const worstOf = (outcomes: InteractionOutcome[]) => outcomes.reduce((worst, outc
 
 const withResource = (interact: (kit: InteractionKit, client: ResourceClient) => Promise<InteractionOutcome>) => (kit: InteractionKit) => interact(kit, resourceClient(kit))
 
+/** A request with owner fields that was not carried out: a 4xx refusal passes, a crash is no pass. */
+function refusedOwnerFields(exchange: Exchange): Judgement {
+  if (exchange.status >= 500) return { verdict: 'fail', reason: `answered ${exchange.status} to the owner fields: the handler crashed instead of ignoring or refusing them`, severityCap: 'medium' }
+  return { verdict: 'pass', reason: `refused the owner fields with ${exchange.status}` }
+}
+
 /** The owner fields a mass-assignment attempt sets, each naming `id`. */
 const ownerFields = (id: string) => Object.fromEntries(['owner', 'ownerId', 'owner_id', 'user_id', 'userId'].map((field) => [field, id]))
 
@@ -228,7 +234,7 @@ export const ownershipCases = [
     kind: 'interaction',
     interact: withResource(async ({ user }, client) => {
       const created = await client.tryCreate(user.b, 'B creates an item naming A as its owner', ownerFields(user.a.id))
-      if (created.id === undefined) return { verdict: 'pass', reason: `refused the owner fields with ${created.exchange.status}`, decisive: created.exchange }
+      if (created.id === undefined) return { ...refusedOwnerFields(created.exchange), decisive: created.exchange }
       const list = await client.list(user.a, 'A lists its items')
       if (list.ids?.includes(created.id)) {
         return { verdict: 'fail', reason: `B's item ${created.id} appears in A's list: the owner came from the request body`, decisive: created.exchange }
@@ -249,7 +255,7 @@ export const ownershipCases = [
       if (!client.routes.update) return { verdict: 'skip', reason: 'set target.routes.resource.update to enable' }
       const { id } = await client.create(user.a)
       const update = await client.update(user.a, id, `A updates its item ${id} naming B as its owner`, ownerFields(user.b.id))
-      if (!isSuccess(update.status)) return { verdict: 'pass', reason: `refused the owner fields with ${update.status}`, decisive: update }
+      if (!isSuccess(update.status)) return { ...refusedOwnerFields(update), decisive: update }
       const others = await client.list(user.b, 'B lists its items')
       if (others.ids?.includes(id)) {
         return { verdict: 'fail', reason: `A's item ${id} is in B's list after A's update named B: the owner came from the update body`, decisive: update }
