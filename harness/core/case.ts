@@ -52,12 +52,14 @@ export interface ProbeKit {
 /**
  * A probe is a valid request with ONE named change. `token` becomes `Authorization: Bearer
  * <token>`; `authorization` sets that header verbatim (`null`: send none); `query` adds URL
- * parameters; `watch` names attacker nonces whose fetches become evidence.
+ * parameters, `headers` other headers; `watch` names attacker nonces whose fetches become evidence.
  */
 export interface Probe {
   token?: MaybePromise<string>
   authorization?: MaybePromise<string | null>
   query?: Record<string, MaybePromise<string>>
+  /** Headers besides Authorization (an Origin a browser at another site sends). */
+  headers?: Record<string, string>
   watch?: string[]
   /** Longer than the run's request timeout, for cases that measure a delay. */
   timeoutMs?: number

@@ -1,7 +1,7 @@
 import { ago, fromNow } from '../support/time.ts'
 import type { ProbingCase } from '../../harness/core/case.ts'
 import { defineCase, type CatalogueCaseSpec } from './define-case.ts'
-import { rejected, rejectedPreferably } from './expect.ts'
+import { answersWithoutCrashing, rejected, rejectedPreferably } from './expect.ts'
 
 /**
  * Every token here is signed with the issuer's REAL key and differs from user A's real token
@@ -9,11 +9,17 @@ import { rejected, rejectedPreferably } from './expect.ts'
  */
 type ClaimCase = Pick<CatalogueCaseSpec, 'title' | 'severity' | 'refs' | 'fix' | 'remedy'> & {
   name: string
-  claims: (audience: string, issuer: string) => Record<string, unknown>
+  /** The changed claims; several sets are several requests, the worst answer decides. */
+  claims: (audience: string, issuer: string) => Record<string, unknown> | Record<string, unknown>[]
+  /** Headers the request carries besides the token (what a browser at another origin sends). */
+  headers?: Record<string, string>
   expect?: ProbingCase['expect']
 }
 
 const FOREIGN_AUDIENCE = 'https://attacker.example/api'
+const ATTACKER_ORIGIN = 'https://attacker.example'
+/** What the jwt plugin puts in the payload from the user row, besides the registered claims. */
+const USER_FIELDS = ['id', 'name', 'email', 'emailVerified', 'image', 'createdAt', 'updatedAt', 'user']
 const FIX_EXP = 'verify exp (required, numeric); keep leeway under 60 s'
 const FIX_AUD = 'pass audience= (PyJWT/python-jose) or audience: (jose) and never disable verify_aud'
 const FIX_ISS = 'pass issuer= exactly as Better Auth signs it (BETTER_AUTH_URL) and never disable verify_iss'
@@ -70,6 +76,16 @@ const claimCases: ClaimCase[] = [
     fix: `${FIX_AUD}; python-jose: options={'require_aud': True}`,
     remedy: 'verify-aud-iss',
   },
+  {
+    name: 'aud-from-origin',
+    title: "rejects a token for another audience sent from that audience's origin (the expected aud is never read from Origin or Referer)",
+    severity: 'high',
+    refs: ['RFC7519-4.1.3', 'RFC8725-3.9', 'RFC6454-7'],
+    claims: () => ({ aud: ATTACKER_ORIGIN }),
+    headers: { Origin: ATTACKER_ORIGIN, Referer: `${ATTACKER_ORIGIN}/` },
+    fix: `${FIX_AUD}: the expected audience is configuration, never the request's Origin or Referer`,
+    remedy: 'verify-aud-iss',
+  },
   { name: 'aud-empty-array', title: 'rejects aud: []', severity: 'high', refs: ['RFC7519-4.1.3'], claims: () => ({ aud: [] }), fix: FIX_AUD, remedy: 'verify-aud-iss' },
   {
     name: 'aud-array-without-ours',
@@ -92,6 +108,26 @@ const claimCases: ClaimCase[] = [
     remedy: 'verify-aud-iss',
   },
   {
+    name: 'iss-array',
+    title: 'rejects iss given as an array that contains the issuer',
+    severity: 'medium',
+    refs: ['RFC7519-4.1.1', 'CVE-2025-30144'],
+    claims: (_aud, iss) => ({ iss: ['https://attacker.example', iss] }),
+    expect: issuerOnly('fast-jwt before 5.0.6 accepted an iss array holding an allowed issuer; iss is one StringOrURI'),
+    fix: 'compare iss as one exact string; refuse any other JSON type',
+    remedy: 'verify-aud-iss',
+  },
+  {
+    name: 'iss-substring',
+    title: "rejects an iss that is only part of the issuer's (a prefix)",
+    severity: 'medium',
+    refs: ['RFC7519-4.1.1', 'CVE-2024-53861'],
+    claims: (_aud, iss) => ({ iss: iss.slice(0, -1) }),
+    expect: issuerOnly('PyJWT 2.10.0 accepted an iss contained in the expected issuer'),
+    fix: 'compare iss for equality, never with `in`, includes() or startsWith()',
+    remedy: 'verify-aud-iss',
+  },
+  {
     name: 'iss-trailing-slash',
     title: 'rejects iss with a trailing slash added (exact match)',
     severity: 'medium',
@@ -110,14 +146,34 @@ const claimCases: ClaimCase[] = [
     fix: "require sub: jose requiredClaims: ['sub'], PyJWT options={'require': ['sub']}",
     remedy: 'verify-aud-iss',
   },
+  {
+    name: 'sub-not-a-string',
+    title: 'refuses (or at least survives) a sub that is a number, an object or empty',
+    severity: 'medium',
+    refs: ['RFC7519-4.1.2', 'RFC7519-2'],
+    claims: () => [{ sub: 12345 }, { sub: { id: 'a' } }, { sub: '' }],
+    expect: issuerOnly('jose and PyJWT before 2.10 do not check the type of sub; sub is a non-empty StringOrURI'),
+    fix: 'refuse a sub that is not a non-empty string before using it as the user id',
+    remedy: 'verify-aud-iss',
+  },
+  {
+    name: 'user-fields-missing',
+    title: 'a valid token without the user fields Better Auth adds (email, name, …) gets an answer, not a 5xx',
+    severity: 'low',
+    refs: ['RFC7519-4.3', 'RFC9110-15.6.1'],
+    claims: () => Object.fromEntries(USER_FIELDS.map((field) => [field, undefined])),
+    expect: answersWithoutCrashing(),
+    fix: 'read the caller from sub; treat email, name and the other user fields as optional (claims.get, not claims[...])',
+    remedy: 'verify-aud-iss',
+  },
 ]
 
-export const claimsCases = claimCases.map(({ name, claims, expect, ...rest }) =>
+export const claimsCases = claimCases.map(({ name, claims, headers, expect, ...rest }) =>
   defineCase({
     id: `claims/${name}`,
     ...rest,
     kind: 'probe',
-    probe: ({ mint, user, issuer }) => ({ token: mint(user.a, claims(issuer.audience, issuer.issuer)) }),
+    probe: ({ mint, user, issuer }) => [claims(issuer.audience, issuer.issuer)].flat().map((changed) => ({ token: mint(user.a, changed), ...(headers && { headers }) })),
     expect: expect ?? rejected(),
   }),
 )

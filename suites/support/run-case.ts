@@ -65,7 +65,7 @@ async function exchangeFor(probe: Probe, context: ProfileContext, run: RunSettin
   const authorization = await authorizationOf(probe)
   const query = probe.query ? Object.fromEntries(await Promise.all(Object.entries(probe.query).map(async ([k, v]) => [k, await v]))) : undefined
   const route = identity?.route ?? context.target.probeRoute
-  const headers: Record<string, string> = authorization === null ? {} : { Authorization: authorization }
+  const headers: Record<string, string> = { ...probe.headers, ...(authorization !== null && { Authorization: authorization }) }
   if (identity?.body) headers['Content-Type'] = 'application/json'
   const path = pathFor(route, { sub: callerOf(authorization, context.users) })
   const request = { method: route.method, path, headers, query, body: identity?.body && JSON.stringify(identity.body) }
