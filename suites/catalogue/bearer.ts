@@ -1,5 +1,6 @@
 import { isSuccess } from '../support/exchange.ts'
 import { readDotted } from '../support/json.ts'
+import { flipSignatureBit } from '../support/tokens.ts'
 import type { Judge } from '../../harness/core/case.ts'
 import { defineCase } from './define-case.ts'
 import { acceptedPreferably, answersWithoutCrashing, challengesBearer, rejected, rejectedPreferably } from './expect.ts'
@@ -19,6 +20,23 @@ const headerTokenWins = (): Judge => (exchange, context) => {
   if (reported === context.user.b.id) return { verdict: 'fail', reason: "acted as B: the query's access_token won over the Authorization header" }
   if (reported === context.user.a.id) return { verdict: 'pass', reason: "answered as A: the header's token was used and the query ignored" }
   return { verdict: 'fail', reason: `answered ${exchange.status} as ${reported}, neither the header's user nor the query's` }
+}
+
+/** What a refusal's body gives away, worst first: how the server is built, then which library. */
+const LEAKS: [RegExp, string][] = [
+  [/Traceback \(most recent call last\)|File "[^"]+", line \d+|^\s+at .+[(\s]\/?[\w./-]+:\d+:\d+\)?$/m, 'a stack trace'],
+  [/(?:\/[\w.-]+){2,}\.(?:py|js|mjs|cjs|ts|go|rb)\b/, 'a source file path'],
+]
+const LIBRARY_ERRORS =
+  /InvalidSignatureError|InvalidTokenError|DecodeError|PyJWKClientError|JWTError|JWSSignatureVerificationFailed|JWSInvalid|JWTClaimValidationFailed|JsonWebTokenError|SignatureVerificationError|Signature verification failed|signature is invalid/i
+
+/** A refusal's body: a stack trace or a source path warns; the library's exception name is worth knowing. */
+const refusesWithoutDetails = (): Judge => (exchange) => {
+  const leak = LEAKS.find(([pattern]) => pattern.test(exchange.body))
+  if (leak) return { verdict: 'warn', reason: `answered ${exchange.status} with ${leak[1]} in the body: it tells an attacker the stack and where to aim` }
+  const library = LIBRARY_ERRORS.exec(exchange.body)?.[0]
+  if (library) return { verdict: 'pass', reason: `answered ${exchange.status}, naming the JWT library's error (${library}): harmless, though it tells which library to target` }
+  return { verdict: 'pass', reason: `answered ${exchange.status} without implementation details` }
 }
 
 export const bearerCases = [
@@ -65,6 +83,17 @@ export const bearerCases = [
     expect: headerTokenWins(),
     readsIdentity: true,
     fix: 'read the token only from the Authorization header (or, if the query is supported, answer 400 invalid_request when both carry one)',
+    remedy: 'bearer-parsing',
+  }),
+  defineCase({
+    id: 'bearer/refusal-details',
+    title: 'a refusal does not show a stack trace or source paths',
+    severity: 'low',
+    refs: ['CWE-209', 'RFC6750-3.1'],
+    kind: 'probe',
+    probe: ({ user }) => [{ token: 'not.a.jwt' }, { token: flipSignatureBit(user.a.token) }, { token: user.a.token.replace(/\.[^.]*$/, '.') }],
+    expect: refusesWithoutDetails(),
+    fix: 'answer 401 with a fixed error (error="invalid_token"); log the exception, never return it (FastAPI: debug=False)',
     remedy: 'bearer-parsing',
   }),
   defineCase({

@@ -134,7 +134,29 @@ const MALFORMED: MalformedCase[] = [
   },
   { name: 'one-megabyte', title: 'refuses a 1 MB token within 2 s', refs: ['RFC8725-3.6', 'RFC9110-15.5.14'], costly: true, token: (k) => `${segments(real(k))[0]}.${'A'.repeat(1_048_576)}.${segments(real(k))[2]}` },
   { name: 'hundred-thousand-dots', title: 'refuses 100 000 dots within 2 s', refs: ['RFC7519-7.2'], costly: true, token: () => '.'.repeat(100_000) },
+  // Sized to fit the 16 KB of headers Node and uvicorn read: a parser that recurses per level
+  // (Nimbus before 10.0.2, a Python json.loads before the signature is checked) fails long before.
+  {
+    name: 'deeply-nested-claims',
+    title: 'refuses a payload nested 10 000 levels deep within 2 s (the signature first, then the JSON)',
+    refs: ['RFC8259-9', 'RFC8725-3.6', 'CVE-2025-53864'],
+    costly: true,
+    token: (k) => withPayload(real(k), `{"sub":${'['.repeat(10_000)}`),
+  },
+  {
+    name: 'many-claims',
+    title: 'refuses a payload of 1 500 claims within 2 s',
+    refs: ['RFC8259-9', 'RFC8725-3.6'],
+    costly: true,
+    token: (k) => withPayload(real(k), JSON.stringify(Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [i.toString(36), 0])))),
+  },
 ]
+
+/** The real token with its payload replaced by `json` (so its signature no longer matches). */
+function withPayload(token: string, json: string): string {
+  const [header, , signature] = segments(token)
+  return `${header}.${b64url(json)}.${signature}`
+}
 
 function judgeOf({ lastWins, acceptedBecause, costly }: MalformedCase) {
   if (lastWins) return refusedOrReadAsLast('b')

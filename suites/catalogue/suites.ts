@@ -4,7 +4,8 @@
  */
 export const SUITE_DESCRIPTIONS: Record<string, string> = {
   baseline: 'the oracle: a valid token is accepted (if not, every other case is `error`), user B is B, the id is `sub`, no token → 401 with `WWW-Authenticate: Bearer`, other schemes and empty credentials refused',
-  claims: 'exp past / just past a 60 s leeway / missing / a string, nbf and iat in the future, aud wrong / from the request\'s Origin / missing / `[]` / without ours, iss wrong / missing / an array / a prefix / trailing slash, sub missing / not a string, no user fields',
+  claims:
+    "exp past / just past a 60 s leeway / missing / a string, nbf and iat in the future, aud wrong / from the request's Origin / missing / `[]` / without ours, iss wrong / missing / an array / a prefix / trailing slash, sub missing / not a string, no user fields",
   signature: "`alg: none` in four spellings with and without a signature, stripped, bit-flipped, payload swapped to user B, attacker key with the issuer's `kid`, unknown `kid`",
   'key-confusion': "HS256/384/512 keyed with the issuer's public key as JWK (served and canonical), SPKI PEM (with/without newline), DER, PKCS#1, OpenSSH and raw bytes",
   header: 'embedded `jwk`, `jku` → attacker JWKS, `x5u` → attacker certificate, self-signed `x5c`, `jku`/`x5u` to an internal URL; the attacker server on loopback records fetches, so SSRF is a finding even when the token is refused',

@@ -118,11 +118,26 @@ describe('time is judged only where a malformed token is made to cost the parser
   const judgeOf = (id: string) => (findCase(CATALOGUE, id) as ProbingCase).expect
   const slow401 = exchange({ status: 401, ms: 5003 })
 
-  test.each(['malformed/one-megabyte', 'malformed/hundred-thousand-dots', 'malformed/jwe-zip-bomb'])('%s: a refusal after 5 s fails', (id) => {
+  test.each(['malformed/one-megabyte', 'malformed/hundred-thousand-dots', 'malformed/jwe-zip-bomb', 'malformed/deeply-nested-claims', 'malformed/many-claims'])('%s: a refusal after 5 s fails', (id) => {
     expect(judgeOf(id)(slow401, context)).toMatchObject({ verdict: 'fail', reason: 'answered only after 5003 ms (limit 2000 ms)' })
   })
 
   test.each(['malformed/two-segments', 'malformed/base64-padding', 'malformed/base64-standard-alphabet'])("%s: a refusal after 5 s passes (a loaded machine's slow answer is no finding)", (id) => {
     expect(judgeOf(id)(slow401, context).verdict).toBe('pass')
+  })
+})
+
+describe('bearer/refusal-details', () => {
+  const judge = (findCase(CATALOGUE, 'bearer/refusal-details') as ProbingCase).expect
+  test.each([
+    ['a Python traceback', 'Traceback (most recent call last):\n  File "/app/main.py", line 12, in verify', 'warn', 'a stack trace'],
+    ['a Node stack', 'Error: bad\n    at verify (/srv/api/auth.js:41:11)\n    at Layer.handle', 'warn', 'a stack trace'],
+    ['a source path', '{"detail":"/home/app/venv/lib/python3.11/site-packages/jwt/api_jws.py failed"}', 'warn', 'a source file path'],
+    ['the library error', '{"detail":"Signature verification failed"}', 'pass', "naming the JWT library's error (Signature verification failed)"],
+    ['a fixed error', '{"error":"invalid_token"}', 'pass', 'without implementation details'],
+  ])('%s', (_what, body, verdict, says) => {
+    const judged = judge(exchange({ status: 401, body }), context)
+    expect(judged.verdict).toBe(verdict)
+    expect(judged.reason).toContain(says)
   })
 })
