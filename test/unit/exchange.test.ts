@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ProfileContext } from '../../harness/core/context.ts'
 import { curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from '../../suites/support/exchange.ts'
 import { closedPort } from '../support/cli-output.ts'
+import { targetAt } from './loopback-target.ts'
 import { exchange } from './support.ts'
 import type { Exchange } from '../../harness/core/case.ts'
 
@@ -89,15 +89,7 @@ describe('evidenceOf', () => {
 describe('send: a request without a whole answer still has its evidence and replay', () => {
   const TOKEN = `eyJhbGciOiJFZERTQSJ9.${'p'.repeat(120)}.c2ln`
   const HEADERS = { Authorization: `Bearer ${TOKEN}` }
-  const target = (baseURL: string): ProfileContext['target'] => ({
-    baseURL,
-    probeRoute: { method: 'GET', path: '/api/me' },
-    probeRouteKey: 'target.routes.me',
-    headers: {},
-    database: false,
-    sessionTokens: false,
-    cors: { allowedOrigins: [], configured: false, browserCalls: false },
-  })
+  const target = targetAt
   const servers: (http.Server | net.Server)[] = []
   const sockets = new Set<net.Socket>()
 

@@ -63,16 +63,7 @@ export function loopbackTarget(timeoutMs: number) {
         controlKey: 'control-key',
         secret: { bytes: 32, published: false, bitsPerChar: 5, problems: [] },
       },
-      target: {
-        baseURL,
-        probeRoute: { method: 'GET', path: '/api/me' },
-        probeRouteKey: 'target.routes.me',
-        headers: {},
-        database: false,
-        sessionTokens: false,
-        cors: { allowedOrigins: [], configured: false, browserCalls: false },
-        ...target,
-      },
+      target: { ...targetAt(baseURL), ...target },
       users: { a, b: { ...principal('b', 'id-b'), token: 'fine-b' } },
       baseline: baseline ?? { ok: true },
     }
@@ -95,6 +86,17 @@ export function loopbackTarget(timeoutMs: number) {
     },
   }
 }
+
+/** A profile's target at `baseURL`, as the simplest config makes it: GET /api/me, no resource, no browser. */
+export const targetAt = (baseURL: string): ProfileContext['target'] => ({
+  baseURL,
+  probeRoute: { method: 'GET', path: '/api/me' },
+  probeRouteKey: 'target.routes.me',
+  headers: {},
+  database: false,
+  sessionTokens: false,
+  cors: { allowedOrigins: [], configured: false, browserCalls: false },
+})
 
 /** An interaction case of the catalogue's shape: `interact` is all a test writes. */
 export const interacting = (id: string, interact: InteractionCase['interact']): Case => defineCase({ id, title: id, severity: 'high', refs: ['RFC7519-7.2'], fix: 'the catalogue fix', remedy: 'a-remedy', kind: 'interaction', interact })

@@ -55,10 +55,18 @@ describe('a probing case', () => {
       return () => (++asked <= slowTimes ? { verdict: 'fail', reason: `answered only after ${asked}000 ms (limit 500 ms)`, slow: true } : { verdict: 'pass', reason: 'rejected with 401' })
     }
     const before = seen.length
-    const once = await runCase(probing('malformed/loaded-once', () => ({ token: 'fine-1' }), { expect: slowFor(1) }), context(), run)
+    const once = await runCase(
+      probing('malformed/loaded-once', () => ({ token: 'fine-1' }), { expect: slowFor(1) }),
+      context(),
+      run,
+    )
     expect(seen.length - before).toBe(2)
     expect(once).toMatchObject({ verdict: 'pass', reason: 'rejected with 401' })
-    const always = await runCase(probing('malformed/costly', () => ({ token: 'fine-1' }), { expect: slowFor(99) }), context(), run)
+    const always = await runCase(
+      probing('malformed/costly', () => ({ token: 'fine-1' }), { expect: slowFor(99) }),
+      context(),
+      run,
+    )
     expect(seen.length - before).toBe(4)
     expect(always).toMatchObject({ verdict: 'fail', reason: expect.stringMatching(/^answered only after 2000 ms \(limit 500 ms\); \d+ ms the first time$/) })
   })
