@@ -61,7 +61,7 @@ const refusedDuringFault = rejected({ alsoFine: [503] })
 export const judgeSlowJwks: Judge = (exchange, context) => {
   if (isAccepted(exchange)) return refusedDuringFault(exchange, context)
   if (exchange.status === 0 && exchange.ms >= NEVER_ANSWERED_MS - 100) {
-    return { verdict: 'fail', reason: `no answer within ${seconds(exchange.ms)}, though the slow JWKS answered every fetch after ${seconds(SLOW_JWKS_MS)}: the request hangs` }
+    return { verdict: 'fail', reason: `no answer within ${seconds(exchange.ms)}, though the slow JWKS answered every fetch after ${seconds(SLOW_JWKS_MS)}: the request hangs`, slow: true }
   }
   const graded = refusedDuringFault(exchange, context)
   if (exchange.ms <= PROMPT_MS) return graded
@@ -94,9 +94,15 @@ function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: stri
       let exercised = false
       while (!exercised && Date.now() - started < windowMs(kit)) {
         const before = await kit.control.jwksRequests(started)
-        const exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
+        let exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
         exercised = (await kit.control.jwksRequests(started)) > before
-        const judgement = judge(exchange, { user: kit.user })
+        let judgement = judge(exchange, { user: kit.user })
+        if (judgement.slow) {
+          // One hang may be a loaded machine's: a hang is a finding when the next request hangs too.
+          exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
+          const again = judge(exchange, { user: kit.user })
+          judgement = again.slow ? again : { ...again, verdict: worse(again.verdict, 'warn') ? again.verdict : 'warn', reason: `one request got no answer within ${seconds(NEVER_ANSWERED_MS)}; the next was ${again.reason}` }
+        }
         if (!worst || worse(judgement.verdict, worst.verdict) || (exercised && worst.verdict === 'pass')) worst = { ...judgement, exchange }
         if (judgement.verdict === 'fail') break
         if (!exercised) await sleep(1000)

@@ -112,6 +112,12 @@ describe('keys/jwks-slow (the JWKS answers after 15 s)', () => {
     expect(judgeSlowJwks(exchange({ status: 200, ms: 300 }), context).verdict).toBe('fail')
     expect(judgeSlowJwks(exchange({ status: 0, ms: 50_004, dropped: 'no answer' }), context)).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('the request hangs') })
   })
+
+  test('only a hang is marked as a time failure, which the scenario asks about once more', () => {
+    expect(judgeSlowJwks(exchange({ status: 0, ms: 50_004, dropped: 'no answer' }), context).slow).toBe(true)
+    expect(judgeSlowJwks(exchange({ status: 200, ms: 300 }), context).slow).toBeUndefined()
+    expect(judgeSlowJwks(exchange({ status: 401, ms: 15_150 }), context).slow).toBeUndefined()
+  })
 })
 
 describe('time is judged only where a malformed token is made to cost the parser', () => {
