@@ -53,14 +53,17 @@ test('guesses me and the resource routes from /openapi.json; the written config 
   expect(init.code, init.stderr).toBe(0)
   expect(init.stdout).toMatch(/from http:\/\/127\.0\.0\.1:\d+\/openapi\.json: me GET \/api\/me, resource GET \/api\/todos/)
   const written = readFileSync(file, 'utf8')
-  expect(written).toContain("me: 'GET /api/me', // answers 2xx for a valid token")
-  expect(written).toContain("meId: 'user.id'")
-  expect(written).toContain("create: 'POST /api/todos', body: { title: 'authconform' }, id: 'id',")
-  expect(written).toContain("list: 'GET /api/todos', items: 'data',")
-  expect(written).toContain("read: 'GET /api/todos/{todo_id}',")
-  expect(written).toContain("update: 'PATCH /api/todos/{todo_id}', updateBody: { title: 'changed by authconform' },")
-  expect(written).toContain("remove: 'DELETE /api/todos/{todo_id}',")
-  expect(written).toContain(`issuer: { port: ${issuerPort}, expiresIn: '15m' }`)
+  for (const line of [
+    "me: 'GET /api/me', // answers 2xx for a valid token",
+    "meId: 'user.id'",
+    "create: 'POST /api/todos', body: { title: 'authconform' }, id: 'id',",
+    "list: 'GET /api/todos', items: 'data',",
+    "read: 'GET /api/todos/{todo_id}',",
+    "update: 'PATCH /api/todos/{todo_id}', updateBody: { title: 'changed by authconform' },",
+    "remove: 'DELETE /api/todos/{todo_id}',",
+    `issuer: { port: ${issuerPort}, expiresIn: '15m' }`,
+  ])
+    expect(written).toContain(line)
   // Its CORS layer answered the preflight (without allowing localhost:3000): browsers call it.
   expect(written).toMatch(/^ {4}\/\/ cors: \{ allowedOrigins/m)
 
@@ -143,15 +146,18 @@ test('a path-scoped backend with its own env names: {sub} routes, no me, target.
   }
   const written = readFileSync(file, 'utf8')
   expect(written).not.toMatch(/^\s*me:/m)
-  expect(written).toContain("      meId: 'user_id',\n")
-  expect(written).toContain("create: 'POST /api/{sub}/tasks', body: { title: 'authconform' }, id: 'id',")
-  expect(written).toContain("list: 'GET /api/{sub}/tasks',")
-  expect(written).toContain("read: 'GET /api/{sub}/tasks/{task_id}',")
-  expect(written).toContain("update: 'PUT /api/{sub}/tasks/{task_id}', updateBody: { title: 'changed by authconform' },")
-  expect(written).toContain("remove: 'DELETE /api/{sub}/tasks/{task_id}',")
-  expect(written).toContain("    cwd: './backend',")
-  expect(written).toContain("      AUTH_SERVER: '${BETTER_AUTH_URL}', // app.py:6\n")
-  expect(written).toContain('    //   DATABASE_URL (.env.example:3)\n')
+  for (const line of [
+    "      meId: 'user_id',\n",
+    "create: 'POST /api/{sub}/tasks', body: { title: 'authconform' }, id: 'id',",
+    "list: 'GET /api/{sub}/tasks',",
+    "read: 'GET /api/{sub}/tasks/{task_id}',",
+    "update: 'PUT /api/{sub}/tasks/{task_id}', updateBody: { title: 'changed by authconform' },",
+    "remove: 'DELETE /api/{sub}/tasks/{task_id}',",
+    "    cwd: './backend',",
+    "      AUTH_SERVER: '${BETTER_AUTH_URL}', // app.py:6\n",
+    '    //   DATABASE_URL (.env.example:3)\n',
+  ])
+    expect(written).toContain(line)
   expect(written).not.toMatch(/SECRET_FROM_DOTENV|FROM_NODE_MODULES/)
 
   // As written, no edits: the backend starts with its own names and the ownership suite runs on {sub} routes.
@@ -178,9 +184,7 @@ test('fastapi-own-env-names: names read through a helper, no me and no read rout
     expect(written).toMatch(new RegExp(`^ {6}${name}: '\\$\\{${value}\\}', // app\\.py:\\d+$`, 'm'))
   }
   expect(written).not.toMatch(/^\s*(me|read):/m)
-  expect(written).toContain("      meId: 'owner',\n")
-  expect(written).toContain("list: 'GET /api/notes', items: 'notes',")
-  expect(written).toContain("update: 'PATCH /api/notes/{note_id}', updateBody: { text: 'changed by authconform' },")
+  for (const line of ["      meId: 'owner',\n", "list: 'GET /api/notes', items: 'notes',", "update: 'PATCH /api/notes/{note_id}', updateBody: { text: 'changed by authconform' },"]) expect(written).toContain(line)
 
   const run = await runCli(['run', '--config', file, '--suite', 'baseline', '--suite', 'ownership'])
   expect(run.code, run.stdout + run.stderr).toBe(0)
