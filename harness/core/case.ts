@@ -119,6 +119,11 @@ interface CaseBase {
   needs?: ('identity' | 'resource' | 'database' | 'sessionTokens' | 'frontend' | 'browser')[]
   /** Only the valid-token case itself runs when the baseline failed. */
   isBaseline?: boolean
+  /**
+   * How long the case may take, where a minute is not enough: a wordlist's hundreds of requests
+   * against a verifier that refetches its JWKS for each.
+   */
+  budgetMs?: number
 }
 
 /** A case that sends requests: one, or several (the worst answer decides). */

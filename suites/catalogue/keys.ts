@@ -53,15 +53,16 @@ const NEVER_ANSWERED_MS = 3 * SLOW_JWKS_MS + 5_000
 const refusedDuringFault = rejected({ alsoFine: [503] })
 
 /**
- * While the JWKS answers only after SLOW_JWKS_MS: accepting is a fail, and so is a request
- * still unanswered long after the JWKS answered. Between a prompt answer and that, the request
- * waited on the fetch: a warn with the time, as libraries differ (jose 5 s, PyJWT 2.7+ 30 s,
- * PyJWT 2.6 and Hono none at all), and no attacker chooses when the issuer is slow.
+ * While the JWKS answers only after SLOW_JWKS_MS: accepting is a fail. A request that waited on
+ * the fetch is a warn with the time, as libraries differ (jose 5 s, PyJWT 2.7+ 30 s, PyJWT 2.6
+ * and Hono none at all), and no attacker chooses when the issuer is slow; so is one still
+ * unanswered long after the JWKS answered.
  */
 export const judgeSlowJwks: Judge = (exchange, context) => {
   if (isAccepted(exchange)) return refusedDuringFault(exchange, context)
   if (exchange.status === 0 && exchange.ms >= NEVER_ANSWERED_MS - 100) {
-    return { verdict: 'fail', reason: `no answer within ${seconds(exchange.ms)}, though the slow JWKS answered every fetch after ${seconds(SLOW_JWKS_MS)}: the request hangs`, slow: true }
+    // express-jwt with jwks-rsa on its defaults does this on a loaded machine: a library's behaviour, so a warn.
+    return { verdict: 'warn', reason: `no answer within ${seconds(exchange.ms)}, though the slow JWKS answered every fetch after ${seconds(SLOW_JWKS_MS)}: the request hangs` }
   }
   const graded = refusedDuringFault(exchange, context)
   if (exchange.ms <= PROMPT_MS) return graded
@@ -94,15 +95,9 @@ function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: stri
       let exercised = false
       while (!exercised && Date.now() - started < windowMs(kit)) {
         const before = await kit.control.jwksRequests(started)
-        let exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
+        const exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
         exercised = (await kit.control.jwksRequests(started)) > before
-        let judgement = judge(exchange, { user: kit.user })
-        if (judgement.slow) {
-          // One hang may be a loaded machine's: a hang is a finding when the next request hangs too.
-          exchange = await sendTimed(kit, { token: await unknownKidToken(kit), timeoutMs: NEVER_ANSWERED_MS })
-          const again = judge(exchange, { user: kit.user })
-          judgement = again.slow ? again : { ...again, verdict: worse(again.verdict, 'warn') ? again.verdict : 'warn', reason: `one request got no answer within ${seconds(NEVER_ANSWERED_MS)}; the next was ${again.reason}` }
-        }
+        const judgement = judge(exchange, { user: kit.user })
         if (!worst || worse(judgement.verdict, worst.verdict) || (exercised && worst.verdict === 'pass')) worst = { ...judgement, exchange }
         if (judgement.verdict === 'fail') break
         if (!exercised) await sleep(1000)

@@ -18,7 +18,7 @@ export function runSuite(suite: string): void {
   for (const context of run.profiles) {
     describe(context.profile, { concurrent: true }, () => {
       for (const spec of cases) {
-        test(spec.id, { sequential, concurrent: !sequential, timeout }, async ({ task, skip }) => {
+        test(spec.id, { sequential, concurrent: !sequential, timeout: spec.budgetMs ?? timeout }, async ({ task, skip }) => {
           const result = await runCase(spec, context, run)
           task.meta.authconform = result
           if (result.verdict === 'skip') skip(result.reason)
