@@ -60,6 +60,16 @@ describe.skipIf(!enabled)('--runtime docker on a local engine', () => {
     900_000,
   )
 
+  test('target.database: the read-only DATABASE_URL works against the Postgres container too', async () => {
+    const selection = ['--example', 'fastapi-db-session-no-expiry', '--profile', 'EdDSA', '--suite', 'baseline', '--suite', 'database']
+    const embedded = await verdictsOf([...selection, '--runtime', 'embedded'])
+    const containers = await verdictsOf([...selection, '--runtime', 'docker'], env)
+    expect(containers.document.runtime.postgres).toBe('docker')
+    expect(containers.verdicts).toEqual(embedded.verdicts)
+    expect(Object.entries(containers.verdicts).filter(([, verdict]) => verdict !== 'pass')).toEqual([['database/session-expired-refused EdDSA', 'fail']])
+    expect(docker('ps', '-aq').trim()).toBe('')
+  }, 900_000)
+
   test('a target given as an image runs the same cases with the same verdicts', async () => {
     const { ensureImage } = await import('../../harness/environment/containers.ts')
     Object.assign(process.env, env)
