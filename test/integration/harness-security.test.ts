@@ -118,6 +118,7 @@ describe('conformance control opens only with the per-run key', () => {
     '/conformance/rotate': () => ({}),
     '/conformance/remove': () => ({ kid }),
     '/conformance/delete-user': () => ({ userId: users.a.id }),
+    '/conformance/expire-session': () => ({ token: users.a.sessionToken }),
     '/conformance/jwks-fault': () => ({ mode: 'fail' }),
   }
   const call = (endpoint: { path: string; method: string }, headers: Record<string, string>, query = '') =>
@@ -139,6 +140,7 @@ describe('conformance control opens only with the per-run key', () => {
   test('the plugin has the endpoints this test knows bodies for', () => {
     expect(endpoints.map((e) => e.path).sort()).toEqual([
       '/conformance/delete-user',
+      '/conformance/expire-session',
       '/conformance/jwks-fault',
       '/conformance/jwks-requests',
       '/conformance/key',
@@ -187,8 +189,8 @@ describe('conformance control opens only with the per-run key', () => {
   })
 
   test('with the key, every endpoint answers (so each 403 above was the key, not a missing route)', async () => {
-    // Last, and in this order: rotate and remove change the keys, delete-user removes user A.
-    const order = ['/conformance/key', '/conformance/keys', '/conformance/sign', '/conformance/jwks-requests', '/conformance/jwks-fault', '/conformance/rotate', '/conformance/remove', '/conformance/delete-user']
+    // Last, and in this order: rotate and remove change the keys, expire-session ends A's session, delete-user removes A.
+    const order = ['/conformance/key', '/conformance/keys', '/conformance/sign', '/conformance/jwks-requests', '/conformance/jwks-fault', '/conformance/rotate', '/conformance/remove', '/conformance/expire-session', '/conformance/delete-user']
     expect([...order].sort()).toEqual(endpoints.map((e) => e.path).sort())
     for (const path of order) {
       const response = await call(endpoints.find((e) => e.path === path)!, { [CONTROL_KEY_HEADER]: issuer.controlKey })
