@@ -28,16 +28,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function authconformDatabases(): Promise<string[]> {
+/** The one column of what `sql` selects on the server, as strings. */
+async function namesOn(sql: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'authconform_%'")
-    return rows.map((r) => r.datname as string)
+    return (await client.query(sql)).rows.map((row) => String(Object.values(row)[0]))
   } finally {
     await client.end()
   }
 }
+
+const authconformDatabases = () => namesOn("SELECT datname FROM pg_database WHERE datname LIKE 'authconform_%'")
 
 test('runs on the given server, one fresh database per profile, dropped afterwards', async () => {
   const run = await runCli(['run', '--example', 'node-good', '--profile', 'EdDSA,RS256', '--suite', 'baseline', '--database-url', url])
@@ -48,16 +50,7 @@ test('runs on the given server, one fresh database per profile, dropped afterwar
   expect(await authconformDatabases()).toEqual([])
 })
 
-async function readerRoles(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    const { rows } = await client.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'authconform_reader_%'")
-    return rows.map((r) => r.rolname as string)
-  } finally {
-    await client.end()
-  }
-}
+const readerRoles = () => namesOn("SELECT rolname FROM pg_roles WHERE rolname LIKE 'authconform_reader_%'")
 
 const NODE_GOOD = path.join(REPO, 'fixtures/targets/node-good/server.mjs')
 /** A target that reads the database: node-good, which never does, so the deleted user's JWT warns. */
