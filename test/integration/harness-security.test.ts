@@ -190,7 +190,17 @@ describe('conformance control opens only with the per-run key', () => {
 
   test('with the key, every endpoint answers (so each 403 above was the key, not a missing route)', async () => {
     // Last, and in this order: rotate and remove change the keys, expire-session ends A's session, delete-user removes A.
-    const order = ['/conformance/key', '/conformance/keys', '/conformance/sign', '/conformance/jwks-requests', '/conformance/jwks-fault', '/conformance/rotate', '/conformance/remove', '/conformance/expire-session', '/conformance/delete-user']
+    const order = [
+      '/conformance/key',
+      '/conformance/keys',
+      '/conformance/sign',
+      '/conformance/jwks-requests',
+      '/conformance/jwks-fault',
+      '/conformance/rotate',
+      '/conformance/remove',
+      '/conformance/expire-session',
+      '/conformance/delete-user',
+    ]
     expect([...order].sort()).toEqual(endpoints.map((e) => e.path).sort())
     for (const path of order) {
       const response = await call(endpoints.find((e) => e.path === path)!, { [CONTROL_KEY_HEADER]: issuer.controlKey })
