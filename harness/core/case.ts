@@ -10,7 +10,7 @@ export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string }
   /** 0 when no HTTP answer came (see `dropped`). */
   status: number
-  /** What happened instead of a whole answer, in words after its code (`ECONNRESET: …`). */
+  /** What happened instead of a whole answer, in words after its code (`ECONNRESET: …`); with a status, how the body was cut off. */
   dropped?: string
   headers: Record<string, string>
   body: string

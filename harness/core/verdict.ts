@@ -16,7 +16,7 @@ export interface Evidence {
   /** First 200 bytes of the response body. */
   bodyHead?: string
   ms?: number
-  /** No whole HTTP answer came: what happened instead, its code first (`ECONNRESET: …`, `timed out after 5000 ms …`). */
+  /** No whole HTTP answer came: what happened instead, its code first (`ECONNRESET: …`, `timed out after 5000 ms …`); with a status, how its body was cut off. */
   dropped?: string
   /** What Chromium saw when a page made this request (CORS blocks it from the page, not the wire). */
   browser?: string

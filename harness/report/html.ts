@@ -94,7 +94,8 @@ function evidenceList(e: Evidence): string {
   ]
   if (e.request.body !== undefined) rows.push(['Request body', `<pre class="body">${clipped(e.request.body)}</pre>`])
   const timing = e.ms !== undefined ? ` <span class="muted">· ${escapeHtml(e.ms)} ms</span>` : ''
-  if (e.status) rows.push(['Status', `<strong>${escapeHtml(e.status)}</strong>${timing}`])
+  const cut = e.dropped ? ` <span class="muted">· body cut off (<code>${clipped(e.dropped)}</code>)</span>` : ''
+  if (e.status) rows.push(['Status', `<strong>${escapeHtml(e.status)}</strong>${cut}${timing}`])
   else if (e.dropped) rows.push(['Status', `no HTTP answer: connection dropped (<code>${clipped(e.dropped)}</code>)${timing}`])
   else if (timing) rows.push(['Time', timing])
   if (e.responseHeaders && Object.keys(e.responseHeaders).length) rows.push(['Response headers', headerTable(e.responseHeaders)])

@@ -29,7 +29,9 @@ export function summaryLine(document: ResultDocument): string {
 function answerOf(evidence: Evidence): string {
   if (evidence.browser) return evidence.browser
   const body = (evidence.bodyHead ?? '').replace(/[ \t\r\n]+/g, ' ').slice(0, 120)
-  return `${evidence.status || `none (${evidence.dropped})`} ${body}  (${evidence.ms} ms)`
+  if (!evidence.status) return `none (${evidence.dropped}) ${body}  (${evidence.ms} ms)`
+  const cut = evidence.dropped ? ` [body cut off: ${evidence.dropped}]` : ''
+  return `${evidence.status} ${body}${cut}  (${evidence.ms} ms)`
 }
 
 function describeFinding(r: CaseResult, style: Style): string[] {

@@ -81,16 +81,18 @@ export async function send(target: ProfileContext['target'], request: { method?:
   const headers = headersOf(response)
   const { body, error } = await readBody(response)
   if (error) {
-    // The status line came, the body did not end: not an answer to judge (half a 200 proves
-    // nothing), but what did come is evidence.
     const answer = { status: response.status, headers, body }
     const got = `answered ${response.status}, then`
     const bytes = Buffer.byteLength(body)
-    if ((error as Error).name === 'TimeoutError') {
-      throw unanswered(`${got} the body did not end within ${timeoutMs} ms`, `timed out after ${timeoutMs} ms mid-body (${bytes} bytes came)`, answer)
-    }
-    const failure = socketFailure(error)
-    throw unanswered(`${got} the connection broke off after ${bytes} bytes of the body (${failure.code})`, `${failure.text} mid-body (${bytes} bytes came)`, answer)
+    const timedOut = (error as Error).name === 'TimeoutError'
+    const failure = timedOut ? undefined : socketFailure(error)
+    const cut = failure ? `${failure.text} mid-body (${bytes} bytes came)` : `timed out after ${timeoutMs} ms mid-body (${bytes} bytes came)`
+    // A refusal is in its status line: WEBrick answers 413 to a 1 MB header and closes while
+    // still reading it, so the body never comes. That is judged like any refusal.
+    if (!isSuccess(response.status)) return { request: sent, ...answer, dropped: cut, ms: ms() }
+    // Half a 2xx proves nothing: not an answer to judge, but what did come is evidence.
+    if (!failure) throw unanswered(`${got} the body did not end within ${timeoutMs} ms`, cut, answer)
+    throw unanswered(`${got} the connection broke off after ${bytes} bytes of the body (${failure.code})`, cut, answer)
   }
   return { request: sent, status: response.status, headers, body, ms: ms() }
 }

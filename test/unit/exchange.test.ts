@@ -192,6 +192,20 @@ describe('send: a request without a whole answer still has its evidence and repl
     expect(evidence.responseHeaders).toEqual({ 'content-type': 'application/json' })
   })
 
+  test('a refusal whose body breaks off is still an answer: judged by its status, the cut said in dropped', async () => {
+    const baseURL = await listening(
+      net.createServer((socket) =>
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 413 Request Entity Too Large\r\ncontent-type: text/html\r\ncontent-length: 300\r\n\r\n<html>')
+          setTimeout(() => socket.resetAndDestroy(), 30)
+        }),
+      ),
+    )
+    const answered = await send(target(baseURL), { headers: HEADERS }, 2000)
+    const { evidence } = expectRequestShown(answered, `${baseURL}/api/me`)
+    expect(evidence).toMatchObject({ status: 413, bodyHead: '<html>', dropped: 'ECONNRESET: connection reset by the target mid-body (6 bytes came)' })
+  })
+
   test('an answer that is not HTTP: an exchange without status that says so, with the request and a curl', async () => {
     const baseURL = await listening(net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n')))
     const answered = await send(target(baseURL), { headers: HEADERS }, 2000)
