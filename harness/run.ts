@@ -70,7 +70,8 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
   const browser = browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser'))
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.
-  const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser }).then(
+  const keySets = [...new Set(cases.flatMap((c) => (c.keySet ? [c.keySet] : [])))]
+  const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser, keySets }).then(
     (environment) => {
       run.environment = environment
       return { environment }

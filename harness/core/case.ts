@@ -1,5 +1,5 @@
 import type { KeySettings, Principal, ProfileContext } from './context.ts'
-import type { ControlClient } from './protocol/control.ts'
+import type { ControlClient, KeySetShape } from './protocol/control.ts'
 import type { Segment } from './jws.ts'
 import type { Profile } from './profiles.ts'
 import type { Severity } from './severity.ts'
@@ -117,8 +117,16 @@ interface CaseBase {
    * `target.cors: false` skips it) or Chromium (`browser`; started only when a selected case needs it).
    */
   needs?: ('identity' | 'resource' | 'database' | 'sessionTokens' | 'frontend' | 'browser')[]
-  /** Only the valid-token case itself runs when the baseline failed. */
+  /**
+   * Only the valid-token case itself runs when the baseline failed; with `keySet`, the case that
+   * sends the valid token to that shape's instance (its baseline), which the others there need.
+   */
   isBaseline?: boolean
+  /**
+   * Runs on the target instance that reads the issuer's key set in this shape (keys without
+   * alg, behind an unknown or a broken key, marked use "enc") instead of the main one.
+   */
+  keySet?: KeySetShape
   /**
    * How long the case may take, where a minute is not enough: a wordlist's hundreds of requests
    * against a verifier that refetches its JWKS for each.

@@ -1,3 +1,4 @@
+import type { KeySetShape } from './protocol/control.ts'
 import type { Route } from './routes.ts'
 import type { Profile } from './profiles.ts'
 import type { SecretAssessment } from './secret-strength.ts'
@@ -82,6 +83,24 @@ export interface ProfileContext {
    * removals and JWKS faults must not disturb the cases running concurrently on the first.
    */
   lifecycle?: ProfileContext
+  /**
+   * More instances of the target, each given the JWKS URL of one key-set shape, for the key-set
+   * cases. They trust this profile's issuer and take its users' tokens.
+   */
+  keySets?: Partial<Record<KeySetShape, KeySetInstance>>
+}
+
+/** A target instance reading its key set in one shape (core/protocol/control.ts). */
+export interface KeySetInstance {
+  /** Where it listens; undefined when it did not start (`failure` says why). */
+  baseURL?: string
+  /** The shaped JWKS URL it was given as JWKS_URL. */
+  jwksURL: string
+  /** Whether it took a valid token. */
+  baseline: { ok: boolean; reason?: string }
+  /** Whether it fetched the shaped URL at all (a target that builds its own JWKS URL never does). */
+  fetched: boolean
+  failure?: string
 }
 
 /**

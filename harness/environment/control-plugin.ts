@@ -5,7 +5,8 @@ import { symmetricDecrypt } from 'better-auth/crypto'
 import { createJwk, resolveSigningKey, type JwtOptions } from 'better-auth/plugins/jwt'
 import * as z from 'zod'
 import { hmac, isHmac, signWithJwk } from '../core/jws.ts'
-import { CONTROL_ENDPOINTS, CONTROL_KEY_HEADER, CONTROL_PATH, JWKS_FAULTS, type JwksFaultMode } from '../core/protocol/control.ts'
+import { CONTROL_ENDPOINTS, CONTROL_KEY_HEADER, CONTROL_PATH, JWKS_FAULTS, isKeySetShape, KEY_SET_SHAPES, requestedShape, type JwksFaultMode, type KeySetShape } from '../core/protocol/control.ts'
+import { shapeKeySet } from './key-set-shapes.ts'
 import { sleep } from '../core/time.ts'
 
 /**
@@ -84,8 +85,17 @@ async function issuerKey(ctx: EndpointContext, options: ControlOptions, known: K
   return key
 }
 
+/** The key-set shape a request to the JWKS path asks for; undefined for other paths and the key set as served. */
+function shapeAsked(request: Request | undefined, jwksPathname: string): KeySetShape | undefined {
+  if (!request) return undefined
+  const url = new URL(request.url)
+  return url.pathname === jwksPathname ? requestedShape(url) : undefined
+}
+
 export function conformanceControl(options: ControlOptions) {
+  /** JWKS request times, of the key set as served and of each shape's URL. */
   const jwksRequests: number[] = []
+  const shapedRequests = new Map<KeySetShape, number[]>(KEY_SET_SHAPES.map((shape) => [shape, []]))
   const known: KnownKeys = { decrypted: new Map(), generation: 0 }
   const forgetCurrent = () => {
     known.current = undefined
@@ -103,13 +113,27 @@ export function conformanceControl(options: ControlOptions) {
     /** Counts every JWKS request and applies the configured fault before Better Auth answers. */
     async onRequest(request: Request) {
       if (new URL(request.url).pathname !== options.jwksPathname) return
-      jwksRequests.push(Date.now())
+      const shape = shapeAsked(request, options.jwksPathname)
+      ;(shape ? shapedRequests.get(shape)! : jwksRequests).push(Date.now())
       if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
       if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }
       if (fault.mode === 'hang' || fault.mode === 'slow') {
         await sleep(fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms, { unref: true })
       }
       return
+    },
+    /** Better Auth's own key set, reshaped when the request asks for a shape. */
+    hooks: {
+      after: [
+        {
+          matcher: (context: { request?: Request }) => shapeAsked(context.request, options.jwksPathname) !== undefined,
+          handler: createAuthMiddleware(async (ctx) => {
+            const served = ctx.context.returned as { keys?: { kty: string }[] } | undefined
+            if (!served?.keys) return
+            return ctx.json({ keys: shapeKeySet(served.keys, shapeAsked(ctx.request, options.jwksPathname)!) })
+          }),
+        },
+      ],
     },
     endpoints: {
       conformanceKey: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.key}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
@@ -162,7 +186,9 @@ export function conformanceControl(options: ControlOptions) {
       /** JWKS requests so far, and since a given time (ms since the epoch). */
       conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksRequests}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const since = Number(ctx.query?.since ?? 0)
-        return ctx.json({ total: jwksRequests.length, since: jwksRequests.filter((t) => t >= since).length })
+        const shape = ctx.query?.shape
+        const requests = isKeySetShape(shape) ? shapedRequests.get(shape)! : jwksRequests
+        return ctx.json({ total: requests.length, since: requests.filter((t) => t >= since).length })
       }),
       /**
        * Deletes a user and their sessions the way an admin (or the user) would; tokens already

@@ -21,6 +21,8 @@ import { PUBLISHED_SECRETS_FILE } from '../paths.ts'
 import { readFileSync } from 'node:fs'
 import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
+import { checkKeySets, startKeySetTargets } from './key-set-targets.ts'
+import type { KeySetShape } from '../core/protocol/control.ts'
 
 const debug = createDebug('environment')
 const publishedSecrets = parseWordlist(readFileSync(PUBLISHED_SECRETS_FILE, 'utf8'))
@@ -49,7 +51,7 @@ async function timed<T>(events: EnvironmentEvents, name: string, work: () => Pro
  * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
  * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
  */
-export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: { lifecycle?: boolean; browser?: boolean } = {}): Promise<StartedEnvironment> {
+export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: { lifecycle?: boolean; browser?: boolean; keySets?: readonly KeySetShape[] } = {}): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
   // Postgres first: its processes (a copy, the server) get going before this thread is busy
@@ -75,7 +77,10 @@ export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup,
     const image = await timed(events, 'issuer image', issuerImage)
     events.runtime?.('docker', `issuer: container ${image} on the host network`)
   }
-  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime })
+  // Key-set instances read the main issuer's JWKS in another shape: only JWKS profiles have one,
+  // and only a target authconform starts can be given another URL.
+  const keySetsOf = (profile: Profile) => (isAsymmetric(profile) && !config.target.url ? (options.keySets ?? []) : [])
+  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime, keySets: role === 'main' ? keySetsOf(profile) : [] })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
@@ -111,7 +116,7 @@ async function startStack(
   createDatabase: (name: string) => Promise<string>,
   cleanup: Cleanup,
   events: EnvironmentEvents,
-  { clientScript, issuerRuntime }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process' },
+  { clientScript, issuerRuntime, keySets }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process'; keySets: readonly KeySetShape[] },
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
@@ -145,13 +150,15 @@ async function startStack(
   // Better Auth's migrations have run: the tables a database-backed target reads exist.
   const reader = config.target.database && cleanup.use(`database reader ${label}`, await createDatabaseReader(databaseUrl, config.target.database.tables))
   const targetStarting = timed(events, `target ${label}`, async () => cleanup.use(`target ${label}`, await startTarget(config.target, issuer, reader ? reader.url : undefined)))
+  const keySetTargets = startKeySetTargets(config.target, issuer, keySets, cleanup, label, reader ? reader.url : undefined)
   const usersSigningUp = timed(events, `principals ${label}`, () => signUpPrincipals(issuer, runId))
-  await allStarted<unknown>([targetStarting, usersSigningUp])
+  await allStarted<unknown>([targetStarting, usersSigningUp, ...keySetTargets.map((k) => k.started)])
   const [target, users] = [await targetStarting, await usersSigningUp]
   const routes = config.target.routes
   const resource = resourceRoutes(routes.resource)
   const probeRoute = routes.me ? parseRoute(routes.me)! : resource!.list
   const probeRouteKey = routes.me ? 'target.routes.me' : 'target.routes.resource.list'
+  const baselineAt = (baseURL: string, jwksURL: string) => checkBaseline(baseURL, { route: probeRoute, routeKey: probeRouteKey }, { ...issuer, jwksURL }, profile, users.a, config.requestTimeoutMs, config.target.headers)
   const context: ProfileContext = {
     profile,
     issuer: {
@@ -178,8 +185,9 @@ async function startStack(
       cors: corsOf(config.target.cors, issuer.baseURL),
     },
     users,
-    baseline: await checkBaseline(target.baseURL, { route: probeRoute, routeKey: probeRouteKey }, issuer, profile, users.a, config.requestTimeoutMs, config.target.headers),
+    baseline: await baselineAt(target.baseURL, issuer.jwksURL),
   }
+  if (keySetTargets.length) context.keySets = await checkKeySets(keySetTargets, context.issuer, baselineAt)
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
 }

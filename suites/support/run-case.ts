@@ -9,7 +9,7 @@ import { signOut, signUp } from '../../harness/core/protocol/better-auth.ts'
 import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
 import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
-import { controlClient } from '../../harness/core/protocol/control.ts'
+import { controlClient, type KeySetShape } from '../../harness/core/protocol/control.ts'
 import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
 import { parseJson, readPath } from './json.ts'
 import { removeItem } from './resource.ts'
@@ -147,6 +147,11 @@ async function outcomeOf(spec: Case, context: ProfileContext, run: RunSettings):
   if (!spec.isBaseline && !context.baseline.ok) {
     return { verdict: 'error', reason: `baseline failed, so a rejection would prove nothing: ${context.baseline.reason}` }
   }
+  if (spec.keySet) {
+    const instance = onKeySet(spec, spec.keySet, context)
+    if ('verdict' in instance) return instance
+    return spec.kind === 'probe' ? probe(spec, probeKit(instance, run), instance, run) : { verdict: 'error', reason: `a ${spec.kind} case cannot run on a key-set instance` }
+  }
   switch (spec.kind) {
     case 'probe':
       return probe(spec, kit, context, run)
@@ -157,6 +162,24 @@ async function outcomeOf(spec: Case, context: ProfileContext, run: RunSettings):
     case 'interaction':
       return interaction(spec, kit, context, run)
   }
+}
+
+/**
+ * The profile as the target instance that reads the `shape` key set sees it, or why the case
+ * cannot be judged there. Its own valid-token case judges an instance that did not start.
+ */
+function onKeySet(spec: Case, shape: KeySetShape, context: ProfileContext): ProfileContext | Outcome {
+  const instance = context.keySets?.[shape]
+  if (!instance) return { verdict: 'skip', reason: 'needs a target authconform starts (target.command or target.image): another instance of it is given the reshaped key set' }
+  if (instance.failure) {
+    const reason = `the target instance given JWKS_URL=${instance.jwksURL} did not start: ${instance.failure}`
+    return spec.isBaseline ? { verdict: 'warn', reason, severityCap: 'low' } : { verdict: 'skip', reason }
+  }
+  if (!instance.fetched) {
+    return { verdict: 'skip', reason: `the instance given JWKS_URL=${instance.jwksURL} never fetched it: the target builds its JWKS URL itself (have it read \${JWKS_URL} through target.env to test this)` }
+  }
+  if (!spec.isBaseline && !instance.baseline.ok) return { verdict: 'skip', reason: `given the ${shape} key set, the target refuses a valid token, so a refusal proves nothing here: ${instance.baseline.reason}` }
+  return { ...context, issuer: { ...context.issuer, jwksURL: instance.jwksURL }, target: { ...context.target, baseURL: instance.baseURL! } }
 }
 
 /** Why the case does not run on this profile or target (a skip), or undefined. */
@@ -215,7 +238,8 @@ async function probe(spec: ProbingCase, kit: ProbeKit, context: ProfileContext, 
   } catch (error) {
     outcome = failure(error, exchange)
   }
-  return spec.isBaseline ? validTokenDiagnosed(outcome, spec, context) : outcome
+  // A key-set case's valid token is judged by its case: the run's baseline already passed.
+  return spec.isBaseline && !spec.keySet ? validTokenDiagnosed(outcome, spec, context) : outcome
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { defineCase, type Case, type InteractionCase, type Judge, type ScenarioCase } from '../../harness/core/case.ts'
+import type { KeySetInstance, ProfileContext } from '../../harness/core/context.ts'
 import type { CaseResult } from '../../harness/core/verdict.ts'
 import { runCase } from '../../suites/support/run-case.ts'
 import { loopbackTarget, probing } from './loopback-target.ts'
@@ -198,6 +199,33 @@ describe('a scenario', () => {
     const failed = await runCase(never, context({ lifecycle: { ok: false, reason: 'JWKS down' } }), run)
     expect(failed).toMatchObject({ verdict: 'error', reason: 'baseline failed on the lifecycle instance: JWKS down' })
     expect(failed).not.toHaveProperty('timing')
+  })
+})
+
+describe('a key-set case', () => {
+  const keySetProbe = (extra: Parameters<typeof probing>[2] = {}) => probing('key-set/play', () => ({ token: 'bad-key-set' }), { keySet: 'without-alg', expect: failsBad(), ...extra })
+  const instance = (more: Partial<KeySetInstance> = {}): KeySetInstance => ({ baseURL: target.baseURL, jwksURL: 'http://127.0.0.1:9/api/auth/jwks?authconform-key-set=without-alg', baseline: { ok: true }, fetched: true, ...more })
+  const withKeySet = (more?: Partial<KeySetInstance>) => ({ ...context(), keySets: { 'without-alg': instance(more) } })
+
+  test("runs on its shape's instance: the evidence is that instance's request", async () => {
+    const shaped = withKeySet({ baseURL: `${target.baseURL}/shaped` })
+    const result = await runCase(keySetProbe(), shaped, run)
+    expect(result).toMatchObject({ verdict: 'fail', evidence: { request: { url: `${target.baseURL}/shaped/api/me` } } })
+  })
+
+  test('skips with the reason when no instance was started, or it never fetched its URL, or it refuses valid tokens', async () => {
+    const reasonOf = async (profile: ProfileContext) => (await sendsNothing(() => runCase(keySetProbe(), profile, run))).reason
+    expect(await reasonOf(context())).toMatch(/^needs a target authconform starts/)
+    expect(await reasonOf(withKeySet({ fetched: false }))).toMatch(/never fetched it: the target builds its JWKS URL itself/)
+    expect(await reasonOf(withKeySet({ baseline: { ok: false, reason: 'answered 401' } }))).toBe('given the without-alg key set, the target refuses a valid token, so a refusal proves nothing here: answered 401')
+  })
+
+  test('its own valid-token case runs on a refusing instance and judges a start failure as a low warn', async () => {
+    const valid = keySetProbe({ isBaseline: true })
+    expect(await runCase(valid, withKeySet({ baseline: { ok: false, reason: 'answered 401' } }), run)).toMatchObject({ verdict: 'fail' })
+    const notStarted = await sendsNothing(() => runCase(valid, withKeySet({ baseURL: undefined, failure: 'exited with code 1', fetched: false }), run))
+    expect(notStarted).toMatchObject({ verdict: 'warn', severity: 'low', reason: expect.stringMatching(/did not start: exited with code 1$/) })
+    expect(await runCase(keySetProbe(), withKeySet({ baseURL: undefined, failure: 'exited with code 1', fetched: false }), run)).toMatchObject({ verdict: 'skip' })
   })
 })
 

@@ -26,6 +26,32 @@ export const CONTROL_ENDPOINTS = {
 export const JWKS_FAULTS = ['none', 'fail', 'hang', 'junk', 'slow'] as const
 export type JwksFaultMode = (typeof JWKS_FAULTS)[number]
 
+/**
+ * The key set as other issuers (and older Better Auth versions) serve it, for the key-set cases:
+ * the same keys without `alg`, behind a key of an unknown type, behind a key that cannot be
+ * parsed, or all marked `use: "enc"`. The issuer serves a shape at its JWKS URL with
+ * KEY_SET_PARAMETER set, so a second target instance given that URL reads it while the
+ * instance under the rest of the catalogue reads the key set as served.
+ */
+export const KEY_SET_SHAPES = ['without-alg', 'unknown-key-type', 'broken-key', 'use-enc'] as const
+export type KeySetShape = (typeof KEY_SET_SHAPES)[number]
+export const KEY_SET_PARAMETER = 'authconform-key-set'
+
+/** The JWKS URL that serves `shape`. */
+export function shapedJwksURL(jwksURL: string, shape: KeySetShape): string {
+  const url = new URL(jwksURL)
+  url.searchParams.set(KEY_SET_PARAMETER, shape)
+  return url.toString()
+}
+
+export const isKeySetShape = (value: unknown): value is KeySetShape => (KEY_SET_SHAPES as readonly unknown[]).includes(value)
+
+/** The shape a JWKS request asks for, if it names a known one. */
+export function requestedShape(url: URL): KeySetShape | undefined {
+  const shape = url.searchParams.get(KEY_SET_PARAMETER)
+  return isKeySetShape(shape) ? shape : undefined
+}
+
 /** The issuer's conformance-control endpoints, called with the per-run key. */
 export function controlClient(issuer: ProfileContext['issuer']) {
   const headers = { 'content-type': 'application/json', origin: issuer.baseURL, [CONTROL_KEY_HEADER]: issuer.controlKey }
@@ -43,7 +69,8 @@ export function controlClient(issuer: ProfileContext['issuer']) {
     publishedKids: async () => (await call<{ kids: string[] }>(at.keys)).kids,
     rotate: async () => (await call<{ kid: string }>(at.rotate, {})).kid,
     remove: async (kid: string) => void (await call(at.remove, { kid })),
-    jwksRequests: async (sinceMs = 0) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}`)).since,
+    /** JWKS requests since `sinceMs`: of the key set as served, or (`shape`) of that shape's URL. */
+    jwksRequests: async (sinceMs = 0, shape?: KeySetShape) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}${shape ? `&shape=${shape}` : ''}`)).since,
     deleteUser: async (userId: string) => void (await call(at.deleteUser, { userId })),
     /** Sets the session's expiresAt in the past, as time would: the token stays in the table. */
     expireSession: async (sessionToken: string) => void (await call(at.expireSession, { token: sessionToken })),
