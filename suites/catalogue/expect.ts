@@ -103,13 +103,18 @@ export const refusedOrReadAsLast =
     return { verdict: 'fail', reason: `accepted as ${reported}, not the lexically last value ${context.user[last].id}` }
   }
 
-/** Accepting is what the RFCs ask (e.g. a case-insensitive scheme); refusing is a warn. */
-export const acceptedPreferably = (): Judge => (exchange, context) => {
-  const judgement = accepted()(exchange, context)
-  if (judgement.verdict === 'pass') return judgement
-  if (exchange.status >= 500) return { verdict: 'warn', reason: `answered ${exchange.status}: an unhandled exception on a request the RFCs allow`, severityCap: 'low' }
-  return { verdict: 'warn', reason: `refused (${exchange.status || exchange.dropped}) a request the RFCs allow` }
-}
+/**
+ * Accepting is what the RFCs ask (e.g. a case-insensitive scheme); refusing is a warn, whose
+ * reason ends with `why` when given (what the refusal breaks).
+ */
+export const acceptedPreferably =
+  (why = 'a request the RFCs allow'): Judge =>
+  (exchange, context) => {
+    const judgement = accepted()(exchange, context)
+    if (judgement.verdict === 'pass') return judgement
+    if (exchange.status >= 500) return { verdict: 'warn', reason: `answered ${exchange.status}: an unhandled exception on ${why}`, severityCap: 'low' }
+    return { verdict: 'warn', reason: `refused (${exchange.status || exchange.dropped}) ${why}` }
+  }
 
 /** A 401 must say how to authenticate: `WWW-Authenticate: Bearer …` (RFC 6750 §3). */
 export const challengesBearer =

@@ -14,6 +14,7 @@ import { headerCases } from './header.ts'
 import { hs256Cases } from './hs256.ts'
 import { keyConfusionCases } from './key-confusion.ts'
 import { keysCases } from './keys.ts'
+import { keySetCases } from './key-set.ts'
 import { kidCases } from './kid.ts'
 import { malformedCases } from './malformed.ts'
 import { ownershipCases } from './ownership.ts'
@@ -33,6 +34,7 @@ export const CASES: readonly Case[] = [
   ...betterAuthCases,
   ...hs256Cases,
   ...keysCases,
+  ...keySetCases,
   ...ownershipCases,
   ...databaseCases,
   ...corsCases,

@@ -13,13 +13,17 @@ import { rejected } from './expect.ts'
 const KTY: Record<Exclude<Profile, 'HS256'>, 'OKP' | 'EC' | 'RSA'> = { EdDSA: 'OKP', ES256: 'EC', RS256: 'RSA', PS256: 'RSA' }
 const HMAC_ALGS = ['HS256', 'HS384', 'HS512'] as const
 
-/** The issuer's current public key, as served by its JWKS (one fetch per worker and issuer). */
+/**
+ * The issuer's current public key, as served by its JWKS (one fetch per worker and JWKS URL: a
+ * key-set instance's URL serves the same key in another shape).
+ */
 const served = new Map<string, Promise<{ jwk: PublicJwk; text: string }>>()
 function issuerPublicKey(kit: ProbeKit) {
   const kid = kit.user.a.header.kid as string
-  if (!served.has(kid)) {
+  const key = `${kit.issuer.jwksURL} ${kid}`
+  if (!served.has(key)) {
     served.set(
-      kid,
+      key,
       fetch(kit.issuer.jwksURL)
         .then((r) => r.json() as Promise<{ keys: PublicJwk[] }>)
         .then(({ keys }) => {
@@ -29,7 +33,7 @@ function issuerPublicKey(kit: ProbeKit) {
         }),
     )
   }
-  return served.get(kid)!
+  return served.get(key)!
 }
 
 const DESCRIBED: Record<KeyFormName, string> = {

@@ -72,6 +72,11 @@ const REMEDY_TEXT = {
     why: "A token's header can bring its own key: jwk embeds one, x5c a certificate chain, jku and x5u name a URL to fetch one from. A verifier that uses them checks the attacker's signature with the attacker's key (CVE-2018-0114), one that fetches jku/x5u requests any URL the attacker names (SSRF into your network, even when the token is then refused), and one that trusts another deployment's keys accepts staging tokens in production. Load keys only from the JWKS URL or secret in your configuration, and let kid choose only among those.",
   },
 
+  'key-set-reading': {
+    title: 'Read the key set as RFC 7517 says: skip keys you cannot use, honour use, and never let a key without alg unpin the algorithm',
+    why: 'A JWKS is a list the issuer may extend at any time: a key of a type your library does not know yet (ML-DSA, kty "AKP"), a key it cannot parse, a key meant for encryption. A verifier that gives up on the whole set at the first such key refuses every valid token the moment the issuer publishes it, and one that verifies with a key marked use "enc" trusts a key the issuer never meant for signatures. The alg member of a JWK is optional: older Better Auth versions and many issuers leave it out, and a verifier that then takes the algorithm from the token header is open to alg none and key confusion again. Select keys by kid among those of the pinned algorithm\'s type, skip what does not parse, and pin the algorithms in configuration, never in the key.',
+  },
+
   'kid-lookup': {
     title: 'Use kid only as a key into the JWKS you fetched; never a path, query or command',
     why: 'kid is text the attacker writes. A lookup that builds a file path from it (../../dev/null), an SQL query (\' UNION SELECT \'1) or a shell command returns a key the attacker knows, an empty file or the string "1", so their HMAC-signed token verifies; the same hole reads files or runs commands. Treat kid as a dictionary key into the fetched key set: an unknown kid is a 401 after at most one rate-limited refetch, and a token without kid is tried against your keys of the pinned algorithm or refused.',

@@ -14,7 +14,7 @@ const NONE_SPELLINGS = [
   ['mixed', 'nOnE'],
 ] as const
 
-const algNoneCases = NONE_SPELLINGS.flatMap(([name, alg]) => [
+export const algNoneCases = NONE_SPELLINGS.flatMap(([name, alg]) => [
   defineCase({
     id: `signature/alg-none-${name}`,
     title: `rejects alg "${alg}" with an empty signature`,

@@ -43,7 +43,7 @@ describe('the catalogue', () => {
   })
 
   test('SUITES lists each suite once, in catalogue order', () => {
-    expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys', 'ownership', 'database', 'cors', 'flow'])
+    expect(SUITES).toEqual(['baseline', 'claims', 'signature', 'key-confusion', 'header', 'kid', 'crypto', 'malformed', 'bearer', 'better-auth', 'hs256', 'keys', 'key-set', 'ownership', 'database', 'cors', 'flow'])
   })
 
   test('findCase finds by id', () => {
