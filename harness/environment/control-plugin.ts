@@ -24,6 +24,8 @@ export interface ControlOptions {
   secret: string
   /** The JWKS's path on the server (basePath + jwksPath): the requests counted and faulted. */
   jwksPathname: string
+  /** Aborted when the issuer stops: a JWKS request held by a slow or hanging fault is let go. */
+  stopping?: AbortSignal
 }
 
 function sameKey(given: string | null | undefined, expected: string): boolean {
@@ -118,7 +120,12 @@ export function conformanceControl(options: ControlOptions) {
       if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
       if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }
       if (fault.mode === 'hang' || fault.mode === 'slow') {
-        await sleep(fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms, { unref: true })
+        // Let go when the issuer stops: its database is closing, the fault's answer has no reader.
+        const held = await sleep(fault.mode === 'hang' ? HANG_LIMIT_MS : fault.ms, { unref: true, signal: options.stopping }).then(
+          () => true,
+          () => false,
+        )
+        if (!held) return { response: Response.json({ error: 'authconform: the issuer is stopping' }, { status: 503 }) }
       }
       return
     },

@@ -126,7 +126,9 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
   // An idle client whose server went away emits 'error'; unhandled, that would kill the run.
   pool.on('error', (error) => debug(`idle database client: ${errorMessage(error)}`))
+  const stopping = new AbortController()
   const close = async () => {
+    stopping.abort()
     await stopServer(server)
     await Promise.race([Promise.allSettled([...inFlight]), sleep(2000, { unref: true })])
     await pool.end().catch(() => {})
@@ -164,7 +166,7 @@ export async function startIssuer(options: IssuerOptions): Promise<StartedIssuer
     telemetry: { enabled: false },
     ...(options.cookiePrefix && { advanced: { cookiePrefix: options.cookiePrefix } }),
     logger: { disabled: !debug.enabled },
-    plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret, jwksPathname: new URL(coordinates.jwksURL).pathname })],
+    plugins: [tokenPlugin, conformanceControl({ controlKey, jwt: jwtOptions as never, secret, jwksPathname: new URL(coordinates.jwksURL).pathname, stopping: stopping.signal })],
   }
   try {
     const auth = betterAuth(authOptions as never)

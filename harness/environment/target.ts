@@ -40,6 +40,23 @@ export function targetEnv(issuer: IssuerCoordinates, port?: number, databaseUrl?
   }
 }
 
+/**
+ * Last resort if the harness itself dies abruptly: never leave a backend running. One exit
+ * listener for every target (a run starts dozens: key-set instances, lifecycle stacks).
+ */
+const killedOnExit = new Set<() => void>()
+function killOnExit(kill: () => void): () => void {
+  if (killedOnExit.size === 0) process.on('exit', killAll)
+  killedOnExit.add(kill)
+  return () => {
+    killedOnExit.delete(kill)
+    if (killedOnExit.size === 0) process.off('exit', killAll)
+  }
+}
+function killAll() {
+  for (const kill of killedOnExit) kill()
+}
+
 /** `databaseUrl`: the read-only DATABASE_URL a `target.database` target gets. */
 export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates, databaseUrl?: string): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
@@ -168,11 +185,9 @@ async function startCommandTarget(target: TargetConfig, issuer: IssuerCoordinate
       process.kill(-child.pid!, signal)
     } catch {}
   }
-  // Last resort if the harness itself dies abruptly: never leave a backend running.
-  const onExit = () => killGroup('SIGKILL')
-  process.on('exit', onExit)
+  const forget = killOnExit(() => killGroup('SIGKILL'))
   const stop = async () => {
-    process.off('exit', onExit)
+    forget()
     if (exited === undefined) {
       killGroup('SIGTERM')
       const timedOut = await Promise.race([exitedPromise.then(() => false), sleep(3000).then(() => true)])
