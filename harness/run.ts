@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { stackOf } from './core/case.ts'
 import { findCase, selectCases, validateSelection, type Catalogue } from './core/catalogue.ts'
 import { selectedProfiles } from './config/load.ts'
 import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
@@ -67,12 +66,12 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
     hooks.phase?.(name, ms)
   }
   const events = { ...hooks, phase }
-  const lifecycleStacks = [...new Set(cases.flatMap((c) => (c.kind === 'scenario' ? [stackOf(c)] : [])))]
+  const lifecycle = cases.some((c) => c.kind === 'scenario')
   const browser = browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser'))
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.
   const keySets = [...new Set(cases.flatMap((c) => (c.keySet ? [c.keySet] : [])))]
-  const environmentReady = startEnvironment(config, cleanup, events, { lifecycleStacks, browser, keySets }).then(
+  const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser, keySets }).then(
     (environment) => {
       run.environment = environment
       return { environment }
@@ -115,9 +114,7 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
         isolate: false,
         testTimeout: 60_000,
         hookTimeout: 60_000,
-        // Every test is concurrent; the suites queue them themselves (support/run-suite.ts):
-        // eight cases at a time per worker, and each lifecycle stack's scenarios in turn.
-        maxConcurrency: 256,
+        maxConcurrency: 8,
         passWithNoTests: true,
         // The suites' transformed modules are kept between runs (about 0.4 s of each start).
         ...(moduleCache && { experimental: { fsModuleCache: true, fsModuleCachePath: moduleCache } }),

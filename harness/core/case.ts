@@ -171,12 +171,6 @@ export interface ScenarioOutcome extends Judgement {
  */
 export interface ScenarioCase extends CaseBase {
   kind: 'scenario'
-  /**
-   * The lifecycle stack it runs on (default: its own). Scenarios naming one stack share its
-   * issuer and target instance, one after another in catalogue order; stacks run side by side,
-   * so the keys suite takes about as long as its slowest stack, not the sum of its waits.
-   */
-  stack?: string
   scenario: (kit: LifecycleKit) => Promise<ScenarioOutcome>
 }
 
@@ -254,9 +248,6 @@ export type CaseKind = CaseSpec['kind']
 export type Case = CaseSpec & { suite: string }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/
-
-/** The lifecycle stack a scenario runs on. */
-export const stackOf = (scenario: Pick<ScenarioCase, 'id' | 'stack'>): string => scenario.stack ?? scenario.id.slice(scenario.id.indexOf('/') + 1)
 
 export function defineCase(spec: CaseSpec): Case {
   if (!ID.test(spec.id)) throw new Error(`case id ${spec.id} is not kebab-case suite/name`)

@@ -79,11 +79,10 @@ export interface ProfileContext {
   /** Whether the valid token was accepted: if not, every other case is an error, not a verdict. */
   baseline: { ok: boolean; reason?: string }
   /**
-   * More issuers and target instances of this profile for the keys suite, one per lifecycle
-   * stack its scenarios name (ScenarioCase.stack): their rotations, removals and JWKS faults
-   * must disturb neither the cases on the main instance nor each other.
+   * A second issuer and target instance of this profile for the keys suite, whose rotations,
+   * removals and JWKS faults must not disturb the cases running concurrently on the first.
    */
-  lifecycles?: Record<string, ProfileContext>
+  lifecycle?: ProfileContext
   /**
    * More instances of the target, each given the JWKS URL of one key-set shape, for the key-set
    * cases. They trust this profile's issuer and take its users' tokens.

@@ -51,12 +51,7 @@ async function timed<T>(events: EnvironmentEvents, name: string, work: () => Pro
  * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
  * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
  */
-export async function startEnvironment(
-  config: ResolvedConfig,
-  cleanup: Cleanup,
-  events: EnvironmentEvents = {},
-  options: { lifecycleStacks?: readonly string[]; browser?: boolean; keySets?: readonly KeySetShape[] } = {},
-): Promise<StartedEnvironment> {
+export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: { lifecycle?: boolean; browser?: boolean; keySets?: readonly KeySetShape[] } = {}): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
   // Postgres first: its processes (a copy, the server) get going before this thread is busy
@@ -88,14 +83,14 @@ export async function startEnvironment(
   const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime, keySets: role === 'main' ? keySetsOf(profile) : [] })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
-      // The keys suite rotates keys and breaks the JWKS: each of its stacks is an issuer and a
-      // target instance of its own, so its scenarios and the rest of the catalogue run at once.
-      const stacks = isAsymmetric(profile) && !config.target.url ? (options.lifecycleStacks ?? []) : []
-      const [main, ...lifecycles] = await allStarted([stack(profile, 'main'), ...stacks.map((name) => stack(profile, { lifecycle: name }))])
-      return { ...main!, ...(lifecycles.length && { lifecycles: Object.fromEntries(stacks.map((name, i) => [name, lifecycles[i]!])) }) }
+      // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
+      // instance, so the rest of the catalogue can run at the same time.
+      const lifecycle = options.lifecycle && isAsymmetric(profile) && !config.target.url
+      const [main, keys] = await allStarted([stack(profile, 'main'), lifecycle ? stack(profile, 'keys') : Promise.resolve(undefined)])
+      return { ...main!, ...(keys && { lifecycle: keys }) }
     }),
   )
-  for (const c of contexts.flatMap((c) => [c, ...Object.values(c.lifecycles ?? {})])) issuerPorts.add(Number(new URL(c.issuer.baseURL).port))
+  for (const c of contexts.flatMap((c) => [c, ...(c.lifecycle ? [c.lifecycle] : [])])) issuerPorts.add(Number(new URL(c.issuer.baseURL).port))
   return {
     runtime: { kind: postgres.kind, reason: postgres.reason },
     context: {
@@ -110,8 +105,7 @@ export async function startEnvironment(
   }
 }
 
-/** The main stack, or a lifecycle stack of the keys suite (ScenarioCase.stack). */
-type StackRole = 'main' | { lifecycle: string }
+type StackRole = 'main' | 'keys'
 
 /** One issuer (own database) + one target instance + users A and B, for one profile. */
 async function startStack(
@@ -124,10 +118,8 @@ async function startStack(
   events: EnvironmentEvents,
   { clientScript, issuerRuntime, keySets }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process'; keySets: readonly KeySetShape[] },
 ): Promise<ProfileContext> {
-  const lifecycle = role === 'main' ? undefined : role.lifecycle
-  const label = lifecycle ? `${profile} (keys: ${lifecycle})` : profile
-  const suffix = lifecycle ? `_keys_${lifecycle.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}` : ''
-  const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${suffix}`)
+  const label = role === 'main' ? profile : `${profile} (keys)`
+  const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
   // Loaded on first use: Better Auth's modules (or the container client) only when a run needs them.
   const startIssuer = async (options: IssuerOptions) =>
     issuerRuntime === 'container' ? (await import('./issuer-container.ts')).startIssuerContainer({ ...options, browserPages: Boolean(clientScript) }) : (await import('./issuer.ts')).startIssuer(options)
@@ -149,7 +141,7 @@ async function startStack(
         gracePeriodSeconds: config.issuer.gracePeriodSeconds,
         clientScript,
         // Its own cookie names: the browser's sign-ins to every issuer share one context.
-        cookiePrefix: `better-auth-${profile.toLowerCase()}${suffix.replaceAll('_', '-')}`,
+        cookiePrefix: `better-auth-${profile.toLowerCase()}${role === 'main' ? '' : '-keys'}`,
         // A configured frontend origin signs users in through the page server's proxy.
         trustedOrigins: configuredOrigins(config.target.cors),
       }),

@@ -10,16 +10,10 @@ import { answersWithoutCrashing, rejected } from './expect.ts'
 
 /**
  * Key lifecycle, measured at the issuer: rotation, removal, refetch storms and JWKS outages.
- * Each scenario runs on an issuer and target instance of its stack's own and sets up what it
- * needs (rotating first where it needs two keys), so any one of them can run alone.
+ * Each scenario runs on its profile's own issuer and target instance and sets up what it needs
+ * (rotating first where it needs two keys), so any one of them can run alone.
  */
 const KEYS_ONLY = { profiles: ASYMMETRIC_PROFILES, profilesReason: 'HS256 has no key set to rotate or fetch' }
-/**
- * The scenarios that need at most one refetch between them share a stack, in this order:
- * caching counted first, rotations after. Every other scenario waits for a refetch of its own
- * (a removal, a fault) and gets a stack of its own, so none waits out another's cooldown.
- */
-const ROTATION_STACK = 'rotation'
 /**
  * How long a scenario waits for the verifier: keys.windowSeconds (30 s: jose's refetch cooldown),
  * plus slack for a refetch at the very end of a cooldown that began just before the scenario.
@@ -167,7 +161,6 @@ export const keysCases = [
     severity: 'info',
     refs: ['RFC7517-5', 'RFC8725-3.10'],
     ...KEYS_ONLY,
-    stack: ROTATION_STACK,
     kind: 'scenario',
     scenario: async (kit) => {
       const since = Date.now()
@@ -186,7 +179,6 @@ export const keysCases = [
     severity: 'high',
     refs: ['RFC7517-5'],
     ...KEYS_ONLY,
-    stack: ROTATION_STACK,
     kind: 'scenario',
     scenario: async (kit) => {
       const previous = await kit.control.currentKid()
@@ -206,7 +198,6 @@ export const keysCases = [
     severity: 'low',
     refs: ['RFC7515-4.1.4', 'RFC7517-4.5'],
     ...KEYS_ONLY,
-    stack: ROTATION_STACK,
     kind: 'scenario',
     scenario: async (kit) => {
       if ((await kit.control.publishedKids()).length < 2) await kit.control.rotate()
@@ -222,7 +213,6 @@ export const keysCases = [
     severity: 'high',
     refs: ['RFC7517-5', 'RFC7515-4.1.4'],
     ...KEYS_ONLY,
-    stack: ROTATION_STACK,
     kind: 'scenario',
     scenario: async (kit) => {
       const kid = await kit.control.rotate()

@@ -7,7 +7,7 @@ import { lowerOf, type Severity } from '../../harness/core/severity.ts'
 import { worse, type CaseResult, type Verdict } from '../../harness/core/verdict.ts'
 import { signOut, signUp } from '../../harness/core/protocol/better-auth.ts'
 import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
-import { stackOf, type Case, type Exchange, type InteractionCase, type InteractionKit, type Judgement, type LifecycleKit, type Probe, type ProbeKit, type ProbingCase, type ScenarioCase } from '../../harness/core/case.ts'
+import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
 import { controlClient, type KeySetShape } from '../../harness/core/protocol/control.ts'
 import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
@@ -102,30 +102,14 @@ interface Outcome {
   targetMs?: number
 }
 
-/**
- * Runs one case against one profile and always returns a verdict (never throws): an error when
- * it takes longer than `budgetMs` (its requests are left to their own timeouts).
- */
-export async function runCase(spec: Case, context: ProfileContext, run: RunSettings, { budgetMs }: { budgetMs?: number } = {}): Promise<CaseResult> {
+/** Runs one case against one profile and always returns a verdict (never throws). */
+export async function runCase(spec: Case, context: ProfileContext, run: RunSettings): Promise<CaseResult> {
   const started = performance.now()
-  const running = outcomeOf(spec, context, run).catch((error: unknown) => failure(error))
-  const outcome = budgetMs === undefined ? await running : await withinBudget(running, budgetMs)
+  const outcome = await outcomeOf(spec, context, run).catch((error: unknown) => failure(error))
   // Scenarios wait on purpose (cache windows): their time says nothing about the harness.
   const timed = spec.kind !== 'scenario' && outcome.verdict !== 'skip'
   const timing = timed ? { totalMs: Math.round(performance.now() - started), ...(outcome.targetMs !== undefined && { targetMs: outcome.targetMs }) } : undefined
   return resultOf(spec, context, outcome, timing)
-}
-
-async function withinBudget(running: Promise<Outcome>, budgetMs: number): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined
-  const overrun = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ verdict: 'error', reason: `the case did not finish within ${Math.round(budgetMs / 1000)} s` }), budgetMs)
-  })
-  try {
-    return await Promise.race([running, overrun])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** The one place a CaseResult is made: the case, what it found, the decisive request, the timings. */
@@ -303,9 +287,9 @@ function validTokenDiagnosed(outcome: Outcome, spec: ProbingCase, context: Profi
   return { ...outcome, reason: validTokenRefused(answer, target).message, fix: validTokenFix(answer, target, spec.fix) }
 }
 
-/** Scenarios run on their lifecycle stack (an issuer and a target instance of its own). */
+/** Scenarios run on the profile's lifecycle stack (its own issuer and target instance). */
 async function scenario(spec: ScenarioCase, context: ProfileContext, run: RunSettings): Promise<Outcome> {
-  const lifecycle = context.lifecycles?.[stackOf(spec)]
+  const lifecycle = context.lifecycle
   if (!lifecycle) {
     return { verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
   }

@@ -68,9 +68,7 @@ export function loopbackTarget(timeoutMs: number) {
       baseline: baseline ?? { ok: true },
     }
     if (!lifecycle) return self
-    // Every scenario's stack is the same instance here.
-    const stack = { ...self, baseline: lifecycle === true ? { ok: true } : lifecycle }
-    return { ...self, lifecycles: new Proxy({}, { get: () => stack }) as Record<string, ProfileContext> }
+    return { ...self, lifecycle: { ...self, baseline: lifecycle === true ? { ok: true } : lifecycle } }
   }
 
   return {
