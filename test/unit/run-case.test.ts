@@ -81,6 +81,17 @@ describe('a probing case', () => {
     })
   })
 
+  test("one of several requests that timed out is asked once more; still unanswered, it is the case's error", async () => {
+    const before = seen.length
+    const result = await runCase(
+      probing('hs256/wordlist', () => [{ token: 'fine-1' }, { token: 'hang-1' }]),
+      context(),
+      run,
+    )
+    expect(seen.slice(before).filter((token) => token === 'hang-1')).toHaveLength(2)
+    expect(result).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/no answer within 300 ms$/) })
+  })
+
   test('several requests: the worst decides and is the evidence, the reason says how many, the target time is their sum', async () => {
     const probes = () => [{ token: 'fine-1' }, { token: 'bad-2' }, { token: 'fine-3' }]
     const result = await runCase(probing('claims/three', probes, { expect: failsBad() }), context(), run)
