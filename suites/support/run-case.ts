@@ -7,12 +7,13 @@ import { lowerOf, type Severity } from '../../harness/core/severity.ts'
 import { worse, type CaseResult, type Verdict } from '../../harness/core/verdict.ts'
 import { signOut, signUp } from '../../harness/core/protocol/better-auth.ts'
 import { validTokenFix, validTokenRefused } from '../../harness/core/valid-token.ts'
-import type { Case, Exchange, InteractionCase, InteractionKit, Judgement, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
+import type { Case, Exchange, InteractionCase, InteractionKit, LifecycleKit, Probe, ProbeKit, ProbingCase, ScenarioCase } from '../../harness/core/case.ts'
 import { browserKit } from './browser.ts'
 import { controlClient, type KeySetShape } from '../../harness/core/protocol/control.ts'
 import { attackerFetches, curlOf, evidenceOf, isSuccess, send, TargetUnanswered } from './exchange.ts'
 import { parseJson, readPath } from './json.ts'
 import { removeItem } from './resource.ts'
+import { PAIRED_RETRIES, timedAgainstValidTokens, type Timed } from './timed-judgement.ts'
 import { issuerSignature, issuerSigner, minter } from './tokens.ts'
 
 type RunSettings = Pick<RunContext, 'requestTimeoutMs' | 'attacker' | 'keys' | 'browser' | 'publishedSecrets'>
@@ -249,26 +250,6 @@ async function probe(spec: ProbingCase, kit: ProbeKit, context: ProfileContext, 
   }
   // A key-set case's valid token is judged by its case: the run's baseline already passed.
   return spec.isBaseline && !spec.keySet ? validTokenDiagnosed(outcome, spec, context) : outcome
-}
-
-/** One try of a timed probe: its time, and a valid token's sent beside it (none for the first). */
-interface Timed {
-  ms: number
-  validMs?: number
-}
-
-/**
- * A token slow on its own is tried again beside a valid token, up to this many times: a costly
- * parse is slow every time, a busy target now and then.
- */
-const PAIRED_RETRIES = 2
-
-/** Judged on the paired try that cost least beyond its valid token's time: a busy target is no finding. */
-function timedAgainstValidTokens(spec: ProbingCase, sent: Exchange, tries: Timed[], context: ProfileContext): Judgement {
-  const beyond = Math.min(...tries.flatMap(({ ms, validMs }) => (validMs === undefined ? [] : [Math.max(0, ms - validMs)])))
-  const judgement = spec.expect({ ...sent, ms: beyond }, { user: context.users })
-  const times = tries.map(({ ms, validMs }) => (validMs === undefined ? `${ms} ms alone` : `${ms} ms beside a valid token's ${validMs} ms`)).join(', ')
-  return { ...judgement, reason: `${judgement.reason} (beyond a valid token's time at the same moment; measured ${times}${judgement.slow ? '' : ': the target was busy, not this token'})` }
 }
 
 /** How many of one case's requests are in flight at once. */
