@@ -167,8 +167,11 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
 /** The result document from what the collector has so far (all of it, or up to an interrupt). */
 function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: CaseCollector, run: RunBridge, startedAt: Date, phases: Record<string, number>, interrupted?: ResultDocument['interrupted']): ResultDocument {
   const profiles = selectedProfiles(config)
+  // An interrupted run stopped before some cases could report; a finished one has no excuse.
+  const unreported = interrupted || !run.environment ? [] : collector.unreported(selectCases(catalogue.cases, { suites: config.suites, only: config.only, skip: config.skip }), profiles)
+  if (unreported.length) debug('results never reported', unreported.map((r) => `${r.id} [${r.profile}]`).join(', '))
   const sorted = sortResults(
-    collector.results,
+    [...collector.results, ...unreported],
     catalogue.cases.map((c) => c.id),
     profiles,
   )

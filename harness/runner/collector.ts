@@ -1,4 +1,5 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node'
+import type { Case } from '../core/case.ts'
 import { findCase, type Catalogue } from '../core/catalogue.ts'
 import type { Profile } from '../core/profiles.ts'
 import type { CaseResult } from '../core/verdict.ts'
@@ -40,20 +41,38 @@ export class CaseCollector implements Reporter {
     return { median: at(0.5), p90: at(0.9), cases: overheads.length }
   }
 
+  /**
+   * Every selected case × profile without a result, as an `error` each: a run that lost
+   * results (a worker that died, a describe vitest never collected) must not read as clean.
+   */
+  unreported(cases: readonly Case[], profiles: readonly Profile[]): CaseResult[] {
+    const reported = new Set(this.results.map((r) => `${r.id} ${r.profile}`))
+    const why = this.runErrors.length ? `; vitest said: ${this.runErrors[0]}` : ''
+    return cases.flatMap((spec) =>
+      profiles
+        .filter((profile) => !reported.has(`${spec.id} ${profile}`))
+        .map((profile) => this.errorResult(spec.id, profile, `the harness never reported this case in this profile (a harness bug: rerun with DEBUG=authconform:vitest)${why}`)),
+    )
+  }
+
   private brokenCase(testCase: TestCase): CaseResult {
-    const spec = findCase(this.catalogue, testCase.name)
     const profile = (testCase.parent.type === 'suite' ? testCase.parent.name : 'EdDSA') as Profile
     const message = testCase.result().errors?.[0]?.message ?? `vitest state ${testCase.result().state}`
+    return this.errorResult(testCase.name, profile, `the harness could not run this case: ${message}`)
+  }
+
+  private errorResult(id: string, profile: Profile, reason: string): CaseResult {
+    const spec = findCase(this.catalogue, id)
     return {
-      id: testCase.name,
+      id,
       suite: spec?.suite ?? 'unknown',
       profile,
       verdict: 'error',
       severity: spec?.severity ?? 'info',
       refs: spec?.refs ?? [],
-      title: spec?.title ?? testCase.name,
+      title: spec?.title ?? id,
       fix: spec?.fix ?? '',
-      reason: `the harness could not run this case: ${message}`,
+      reason,
     }
   }
 }
