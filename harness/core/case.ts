@@ -1,5 +1,5 @@
 import type { KeySettings, Principal, ProfileContext } from './context.ts'
-import type { ControlClient, KeySetShape } from './protocol/control.ts'
+import type { ControlClient, JwksLane, KeySetShape } from './protocol/control.ts'
 import type { Segment } from './jws.ts'
 import type { Profile } from './profiles.ts'
 import type { Severity } from './severity.ts'
@@ -172,6 +172,13 @@ export interface ScenarioOutcome extends Judgement {
 export interface ScenarioCase extends CaseBase {
   kind: 'scenario'
   scenario: (kit: LifecycleKit) => Promise<ScenarioOutcome>
+  /**
+   * Waits for a refetch of its own: it runs on its lane's target instance, beside the other
+   * scenarios, with `kit.control` scoped to the lane. Without one it runs in turn with the
+   * scenarios that share the lifecycle instance (and so does a laned one whose instance
+   * cannot serve: it did not start, or never fetched its lane's URL).
+   */
+  lane?: JwksLane
 }
 
 /** A request to the target as a user (`as`), or with a raw `authorization` (null: none). */

@@ -1,4 +1,4 @@
-import type { KeySetShape } from './protocol/control.ts'
+import type { JwksLane, KeySetShape } from './protocol/control.ts'
 import type { Route } from './routes.ts'
 import type { Profile } from './profiles.ts'
 import type { SecretAssessment } from './secret-strength.ts'
@@ -87,14 +87,19 @@ export interface ProfileContext {
    * More instances of the target, each given the JWKS URL of one key-set shape, for the key-set
    * cases. They trust this profile's issuer and take its users' tokens.
    */
-  keySets?: Partial<Record<KeySetShape, KeySetInstance>>
+  keySets?: Partial<Record<KeySetShape, JwksViewInstance>>
+  /**
+   * On the lifecycle stack: more instances of the target, one per lane of the keys suite, each
+   * given the lifecycle issuer's JWKS URL of its lane, so scenarios can wait for refetches side by side.
+   */
+  lanes?: Partial<Record<JwksLane, JwksViewInstance>>
 }
 
-/** A target instance reading its key set in one shape (core/protocol/control.ts). */
-export interface KeySetInstance {
+/** A target instance reading its own view of the JWKS: a key-set shape or a lane (core/protocol/control.ts). */
+export interface JwksViewInstance {
   /** Where it listens; undefined when it did not start (`failure` says why). */
   baseURL?: string
-  /** The shaped JWKS URL it was given as JWKS_URL. */
+  /** The view's JWKS URL it was given as JWKS_URL. */
   jwksURL: string
   /** Whether it took a valid token. */
   baseline: { ok: boolean; reason?: string }

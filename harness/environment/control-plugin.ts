@@ -5,7 +5,21 @@ import { symmetricDecrypt } from 'better-auth/crypto'
 import { createJwk, resolveSigningKey, type JwtOptions } from 'better-auth/plugins/jwt'
 import * as z from 'zod'
 import { hmac, isHmac, signWithJwk } from '../core/jws.ts'
-import { CONTROL_ENDPOINTS, CONTROL_KEY_HEADER, CONTROL_PATH, JWKS_FAULTS, isKeySetShape, KEY_SET_SHAPES, requestedShape, type JwksFaultMode, type KeySetShape } from '../core/protocol/control.ts'
+import {
+  CONTROL_ENDPOINTS,
+  CONTROL_KEY_HEADER,
+  CONTROL_PATH,
+  isJwksLane,
+  isKeySetShape,
+  JWKS_FAULTS,
+  JWKS_LANES,
+  KEY_SET_SHAPES,
+  requestedLane,
+  requestedShape,
+  type JwksFaultMode,
+  type JwksLane,
+  type KeySetShape,
+} from '../core/protocol/control.ts'
 import { shapeKeySet } from './key-set-shapes.ts'
 import { sleep } from '../core/time.ts'
 
@@ -48,6 +62,7 @@ interface EndpointContext {
 }
 
 type JwksFault = { mode: JwksFaultMode; ms: number }
+const NO_FAULT: JwksFault = { mode: 'none', ms: 0 }
 const HANG_LIMIT_MS = 60_000
 
 type IssuerKey = { alg: string; kid: string; privateJwk: JsonWebKey }
@@ -94,16 +109,27 @@ function shapeAsked(request: Request | undefined, jwksPathname: string): KeySetS
   return url.pathname === jwksPathname ? requestedShape(url) : undefined
 }
 
+/** The keys suite's lane a request to the JWKS path belongs to (core/protocol/control.ts). */
+function laneAsked(request: Request | undefined, jwksPathname: string): JwksLane | undefined {
+  if (!request) return undefined
+  const url = new URL(request.url)
+  return url.pathname === jwksPathname ? requestedLane(url) : undefined
+}
+
 export function conformanceControl(options: ControlOptions) {
-  /** JWKS request times, of the key set as served and of each shape's URL. */
+  /** JWKS request times, of the key set as served and of each shape's and lane's URL. */
   const jwksRequests: number[] = []
   const shapedRequests = new Map<KeySetShape, number[]>(KEY_SET_SHAPES.map((shape) => [shape, []]))
+  const laneRequests = new Map<JwksLane, number[]>(JWKS_LANES.map((lane) => [lane, []]))
+  /** Each lane's own fault, and the kids removed from its view of the key set only. */
+  const laneFaults = new Map<JwksLane, JwksFault>()
+  const hiddenOnLane = new Map<JwksLane, Set<string>>(JWKS_LANES.map((lane) => [lane, new Set()]))
   const known: KnownKeys = { decrypted: new Map(), generation: 0 }
   const forgetCurrent = () => {
     known.current = undefined
     known.generation++
   }
-  let fault: JwksFault = { mode: 'none', ms: 0 }
+  let mainFault: JwksFault = NO_FAULT
   const requireControlKey = createAuthMiddleware(async (ctx) => {
     if (!sameKey(ctx.headers?.get(CONTROL_KEY_HEADER), options.controlKey)) {
       throw new APIError('FORBIDDEN', { message: 'conformance control requires the per-run key' })
@@ -116,7 +142,9 @@ export function conformanceControl(options: ControlOptions) {
     async onRequest(request: Request) {
       if (new URL(request.url).pathname !== options.jwksPathname) return
       const shape = shapeAsked(request, options.jwksPathname)
-      ;(shape ? shapedRequests.get(shape)! : jwksRequests).push(Date.now())
+      const lane = laneAsked(request, options.jwksPathname)
+      ;(shape ? shapedRequests.get(shape)! : lane ? laneRequests.get(lane)! : jwksRequests).push(Date.now())
+      const fault = lane ? (laneFaults.get(lane) ?? NO_FAULT) : mainFault
       if (fault.mode === 'fail') return { response: Response.json({ error: 'authconform: JWKS outage' }, { status: 500 }) }
       if (fault.mode === 'junk') return { response: new Response('<html>not a key set', { status: 200, headers: { 'content-type': 'application/json' } }) }
       if (fault.mode === 'hang' || fault.mode === 'slow') {
@@ -129,15 +157,18 @@ export function conformanceControl(options: ControlOptions) {
       }
       return
     },
-    /** Better Auth's own key set, reshaped when the request asks for a shape. */
+    /** Better Auth's own key set, reshaped when the request asks for a shape, less the keys its lane removed. */
     hooks: {
       after: [
         {
-          matcher: (context: { request?: Request }) => shapeAsked(context.request, options.jwksPathname) !== undefined,
+          matcher: (context: { request?: Request }) => shapeAsked(context.request, options.jwksPathname) !== undefined || Boolean(hiddenOnLane.get(laneAsked(context.request, options.jwksPathname)!)?.size),
           handler: createAuthMiddleware(async (ctx) => {
-            const served = ctx.context.returned as { keys?: { kty: string }[] } | undefined
+            const served = ctx.context.returned as { keys?: { kty: string; kid?: string }[] } | undefined
             if (!served?.keys) return
-            return ctx.json({ keys: shapeKeySet(served.keys, shapeAsked(ctx.request, options.jwksPathname)!) })
+            const shape = shapeAsked(ctx.request, options.jwksPathname)
+            if (shape) return ctx.json({ keys: shapeKeySet(served.keys, shape) })
+            const hidden = hiddenOnLane.get(laneAsked(ctx.request, options.jwksPathname)!)!
+            return ctx.json({ keys: served.keys.filter((key) => !hidden.has(key.kid ?? '')) })
           }),
         },
       ],
@@ -183,18 +214,26 @@ export function conformanceControl(options: ControlOptions) {
         forgetCurrent()
         return ctx.json({ kid: key.id })
       }),
-      /** Unpublishes a key: it leaves the JWKS and can no longer sign. */
-      conformanceRemove: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.remove}`, { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string() }) }, async (ctx) => {
-        await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
-        known.decrypted.delete(ctx.body.kid)
-        forgetCurrent()
-        return ctx.json({ removed: ctx.body.kid })
-      }),
+      /** Unpublishes a key: it leaves the JWKS and can no longer sign. On a lane it only leaves that lane's view. */
+      conformanceRemove: createAuthEndpoint(
+        `${CONTROL_PATH}${CONTROL_ENDPOINTS.remove}`,
+        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ kid: z.string(), lane: z.enum(JWKS_LANES).optional() }) },
+        async (ctx) => {
+          if (ctx.body.lane) {
+            hiddenOnLane.get(ctx.body.lane)!.add(ctx.body.kid)
+            return ctx.json({ removed: ctx.body.kid, lane: ctx.body.lane })
+          }
+          await (ctx as unknown as EndpointContext).context.adapter.delete({ model: 'jwks', where: [{ field: 'id', value: ctx.body.kid }] })
+          known.decrypted.delete(ctx.body.kid)
+          forgetCurrent()
+          return ctx.json({ removed: ctx.body.kid })
+        },
+      ),
       /** JWKS requests so far, and since a given time (ms since the epoch). */
       conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksRequests}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const since = Number(ctx.query?.since ?? 0)
-        const shape = ctx.query?.shape
-        const requests = isKeySetShape(shape) ? shapedRequests.get(shape)! : jwksRequests
+        const { shape, lane } = ctx.query ?? {}
+        const requests = isKeySetShape(shape) ? shapedRequests.get(shape)! : isJwksLane(lane) ? laneRequests.get(lane)! : jwksRequests
         return ctx.json({ total: requests.length, since: requests.filter((t) => t >= since).length })
       }),
       /**
@@ -215,9 +254,11 @@ export function conformanceControl(options: ControlOptions) {
       }),
       conformanceJwksFault: createAuthEndpoint(
         `${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksFault}`,
-        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0) }) },
+        { method: 'POST', use: [requireControlKey], requireHeaders: true, body: z.object({ mode: z.enum(JWKS_FAULTS), ms: z.number().int().min(0).max(HANG_LIMIT_MS).default(0), lane: z.enum(JWKS_LANES).optional() }) },
         async (ctx) => {
-          fault = { mode: ctx.body.mode, ms: ctx.body.ms }
+          const fault = { mode: ctx.body.mode, ms: ctx.body.ms }
+          if (ctx.body.lane) laneFaults.set(ctx.body.lane, fault)
+          else mainFault = fault
           return ctx.json(fault)
         },
       ),

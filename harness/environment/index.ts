@@ -21,8 +21,8 @@ import { PUBLISHED_SECRETS_FILE } from '../paths.ts'
 import { readFileSync } from 'node:fs'
 import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
-import { checkKeySets, startKeySetTargets } from './key-set-targets.ts'
-import type { KeySetShape } from '../core/protocol/control.ts'
+import { checkKeySets, checkLanes, startKeySetTargets, startLaneTargets } from './jwks-view-targets.ts'
+import type { JwksLane, KeySetShape } from '../core/protocol/control.ts'
 
 const debug = createDebug('environment')
 const publishedSecrets = parseWordlist(readFileSync(PUBLISHED_SECRETS_FILE, 'utf8'))
@@ -51,7 +51,12 @@ async function timed<T>(events: EnvironmentEvents, name: string, work: () => Pro
  * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
  * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
  */
-export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: { lifecycle?: boolean; browser?: boolean; keySets?: readonly KeySetShape[] } = {}): Promise<StartedEnvironment> {
+export async function startEnvironment(
+  config: ResolvedConfig,
+  cleanup: Cleanup,
+  events: EnvironmentEvents = {},
+  options: { lifecycle?: boolean; browser?: boolean; keySets?: readonly KeySetShape[]; lanes?: readonly JwksLane[] } = {},
+): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
   // Postgres first: its processes (a copy, the server) get going before this thread is busy
@@ -80,7 +85,8 @@ export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup,
   // Key-set instances read the main issuer's JWKS in another shape: only JWKS profiles have one,
   // and only a target authconform starts can be given another URL.
   const keySetsOf = (profile: Profile) => (isAsymmetric(profile) && !config.target.url ? (options.keySets ?? []) : [])
-  const stack = (profile: Profile, role: StackRole) => startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime, keySets: role === 'main' ? keySetsOf(profile) : [] })
+  const stack = (profile: Profile, role: StackRole) =>
+    startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime, keySets: role === 'main' ? keySetsOf(profile) : [], lanes: role === 'keys' ? (options.lanes ?? []) : [] })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
@@ -116,7 +122,7 @@ async function startStack(
   createDatabase: (name: string) => Promise<string>,
   cleanup: Cleanup,
   events: EnvironmentEvents,
-  { clientScript, issuerRuntime, keySets }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process'; keySets: readonly KeySetShape[] },
+  { clientScript, issuerRuntime, keySets, lanes }: { clientScript?: Promise<string>; issuerRuntime: 'container' | 'in-process'; keySets: readonly KeySetShape[]; lanes: readonly JwksLane[] },
 ): Promise<ProfileContext> {
   const label = role === 'main' ? profile : `${profile} (keys)`
   const databaseUrl = await createDatabase(`authconform_${runId}_${profile.toLowerCase()}${role === 'main' ? '' : '_keys'}`)
@@ -151,8 +157,9 @@ async function startStack(
   const reader = config.target.database && cleanup.use(`database reader ${label}`, await createDatabaseReader(databaseUrl, config.target.database.tables))
   const targetStarting = timed(events, `target ${label}`, async () => cleanup.use(`target ${label}`, await startTarget(config.target, issuer, reader ? reader.url : undefined)))
   const keySetTargets = startKeySetTargets(config.target, issuer, keySets, cleanup, label, reader ? reader.url : undefined)
+  const laneTargets = startLaneTargets(config.target, issuer, lanes, cleanup, label, reader ? reader.url : undefined)
   const usersSigningUp = timed(events, `principals ${label}`, () => signUpPrincipals(issuer, runId))
-  await allStarted<unknown>([targetStarting, usersSigningUp, ...keySetTargets.map((k) => k.started)])
+  await allStarted<unknown>([targetStarting, usersSigningUp, ...[...keySetTargets, ...laneTargets].map((k) => k.started)])
   const [target, users] = [await targetStarting, await usersSigningUp]
   const routes = config.target.routes
   const resource = resourceRoutes(routes.resource)
@@ -187,7 +194,9 @@ async function startStack(
     users,
     baseline: await baselineAt(target.baseURL, issuer.jwksURL),
   }
-  if (keySetTargets.length) context.keySets = await checkKeySets(keySetTargets, context.issuer, baselineAt)
+  const [keySetInstances, laneInstances] = await Promise.all([keySetTargets.length && checkKeySets(keySetTargets, context.issuer, baselineAt), laneTargets.length && checkLanes(laneTargets, context.issuer, baselineAt)])
+  if (keySetInstances) context.keySets = keySetInstances
+  if (laneInstances) context.lanes = laneInstances
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
   return context
 }

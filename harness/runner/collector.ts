@@ -1,7 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node'
 import type { Case } from '../core/case.ts'
 import { findCase, type Catalogue } from '../core/catalogue.ts'
-import type { Profile } from '../core/profiles.ts'
+import { PROFILES, type Profile } from '../core/profiles.ts'
 import type { CaseResult } from '../core/verdict.ts'
 
 /**
@@ -56,7 +56,10 @@ export class CaseCollector implements Reporter {
   }
 
   private brokenCase(testCase: TestCase): CaseResult {
-    const profile = (testCase.parent.type === 'suite' ? testCase.parent.name : 'EdDSA') as Profile
+    // The profile's describe, above any describe inside it (the scenarios that run in turn).
+    let parent: TestCase['parent'] = testCase.parent
+    while (parent.type === 'suite' && !isProfile(parent.name)) parent = parent.parent
+    const profile = parent.type === 'suite' ? (parent.name as Profile) : 'EdDSA'
     const message = testCase.result().errors?.[0]?.message ?? `vitest state ${testCase.result().state}`
     return this.errorResult(testCase.name, profile, `the harness could not run this case: ${message}`)
   }
@@ -76,3 +79,5 @@ export class CaseCollector implements Reporter {
     }
   }
 }
+
+const isProfile = (name: string): name is Profile => (PROFILES as readonly string[]).includes(name)

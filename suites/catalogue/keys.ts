@@ -5,13 +5,16 @@ import { isSuccess as isAccepted } from '../support/exchange.ts'
 import { worse } from '../../harness/core/verdict.ts'
 import { signAsAttacker, withChanges } from '../support/tokens.ts'
 import type { Judge, Judgement, LifecycleKit, ScenarioOutcome, Exchange } from '../../harness/core/case.ts'
+import type { JwksLane } from '../../harness/core/protocol/control.ts'
 import { defineCase } from './define-case.ts'
 import { answersWithoutCrashing, rejected } from './expect.ts'
 
 /**
  * Key lifecycle, measured at the issuer: rotation, removal, refetch storms and JWKS outages.
- * Each scenario runs on its profile's own issuer and target instance and sets up what it needs
- * (rotating first where it needs two keys), so any one of them can run alone.
+ * Each scenario runs on its profile's own issuer and sets up what it needs (rotating first where
+ * it needs two keys), so any one of them can run alone. Those that need a refetch of their own
+ * (a removal, each JWKS fault) have a lane: a target instance of their own, so the verifiers'
+ * cooldowns are waited out side by side; the rest take turns on the lifecycle instance.
  */
 const KEYS_ONLY = { profiles: ASYMMETRIC_PROFILES, profilesReason: 'HS256 has no key set to rotate or fetch' }
 /**
@@ -33,6 +36,20 @@ async function tokenWithKey(kit: LifecycleKit, kid: string | undefined, header: 
 async function ensureAccepted(kit: LifecycleKit, token: string, what: string) {
   const { reached, elapsedMs, exchange } = await pollUntil(kit, { token }, isAccepted, windowMs(kit))
   if (!reached) throw new Error(`precondition: the target never accepted ${what} (${exchange.status}) within ${seconds(elapsedMs)}; see keys/rotation-new-kid`)
+}
+
+/**
+ * A published key the target accepts now: the current one, or (when the target has not learned
+ * it yet: another scenario rotated since its last fetch, or its cache never refreshes) an older
+ * one; when none is accepted yet, the current key once the target accepts it.
+ */
+async function acceptedKid(kit: LifecycleKit): Promise<string | undefined> {
+  const current = await kit.control.currentKid()
+  for (const kid of [current, ...(await kit.control.publishedKids()).filter((k) => k !== current)]) {
+    if (isAccepted(await kit.send({ token: await tokenWithKey(kit, kid) }))) return kid
+  }
+  await ensureAccepted(kit, await tokenWithKey(kit, current), 'the current key')
+  return current
 }
 
 function unknownKidToken(kit: LifecycleKit) {
@@ -77,7 +94,9 @@ export const judgeSlowJwks: Judge = (exchange, context) => {
  * fault when it refetches, which its cooldown may delay (jose: 30 s): unknown-kid tokens are
  * sent once a second until a JWKS request arrives (or the window passes); every answer counts.
  */
-function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: string, fix: string) {
+const LANE_OF_FAULT = { 'jwks-outage': 'outage', 'jwks-slow': 'slow', 'jwks-junk': 'junk' } as const satisfies Record<string, JwksLane>
+
+function outageCase(name: keyof typeof LANE_OF_FAULT, title: string, fix: string) {
   const slow = name === 'jwks-slow'
   return defineCase({
     id: `keys/${name}`,
@@ -86,6 +105,7 @@ function outageCase(name: 'jwks-outage' | 'jwks-slow' | 'jwks-junk', title: stri
     refs: ['RFC8725-3.10', 'RFC7517-5'],
     ...KEYS_ONLY,
     kind: 'scenario',
+    lane: LANE_OF_FAULT[name],
     scenario: async (kit) => {
       if (slow) await kit.control.fault('slow', SLOW_JWKS_MS)
       else await kit.control.fault(name === 'jwks-outage' ? 'fail' : 'junk')
@@ -155,6 +175,31 @@ async function watchRemovedKey(kit: LifecycleKit, { removedToken, freshToken, re
 }
 
 export const keysCases = [
+  // First: its ten seconds pass while the lifecycle instance's refetch cooldown runs anyway.
+  defineCase({
+    id: 'keys/unknown-kid-storm',
+    title: 'tokens with random kids do not turn into JWKS requests (a refetch storm)',
+    severity: 'medium',
+    refs: ['RFC8725-3.10', 'RFC7517-5'],
+    ...KEYS_ONLY,
+    kind: 'scenario',
+    scenario: async (kit) => {
+      const { stormTokens, stormSeconds, stormBudget } = kit.settings
+      const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
+      const since = Date.now()
+      const exchanges = await paced(stormTokens, stormSeconds, (i) => sendTimed(kit, { token: tokens[i] }))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const fetches = await kit.control.jwksRequests(since)
+      const accepted = exchanges.find(isAccepted)
+      if (accepted) return { verdict: 'fail', reason: 'a token with an unknown kid was accepted', exchange: accepted }
+      const summary = `${fetches} JWKS fetches for ${stormTokens} unknown kids in ${stormSeconds} s (budget ${stormBudget})`
+      // PyJWKClient and get-jwks refetch for every unknown kid on their defaults: a warn.
+      if (fetches > stormBudget) return { verdict: 'warn', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
+      return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
+    },
+    fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
+    remedy: 'jwks-caching',
+  }),
   defineCase({
     id: 'keys/cache-observation',
     title: 'caches the JWKS across requests (20 valid requests, JWKS fetches counted)',
@@ -181,8 +226,7 @@ export const keysCases = [
     ...KEYS_ONLY,
     kind: 'scenario',
     scenario: async (kit) => {
-      const previous = await kit.control.currentKid()
-      await ensureAccepted(kit, await tokenWithKey(kit, previous), 'the current key')
+      const previous = await acceptedKid(kit)
       await kit.control.rotate()
       const exchange = await kit.send({ token: await tokenWithKey(kit, previous) })
       if (isAccepted(exchange)) return { verdict: 'pass', reason: 'the previous key, still in the JWKS, is accepted', exchange }
@@ -236,50 +280,20 @@ export const keysCases = [
     refs: ['RFC7517-5', 'RFC8725-3.10'],
     ...KEYS_ONLY,
     kind: 'scenario',
+    lane: 'removal',
     scenario: async (kit) => {
-      // The key to remove must be one the target accepts now: the current key, or, when the
-      // target never learned it (a cache that never refreshes, see keys/rotation-new-kid),
-      // an older key still published. Otherwise this case would only repeat that one's failure.
-      const current = await kit.control.currentKid()
-      let removed = current
-      for (const kid of [current, ...(await kit.control.publishedKids()).filter((k) => k !== current)]) {
-        if (isAccepted(await kit.send({ token: await tokenWithKey(kit, kid) }))) {
-          removed = kid
-          break
-        }
-      }
+      // The key to remove must be one the target accepts now: otherwise (a cache that never
+      // refreshes, see keys/rotation-new-kid) this case would only repeat that one's failure.
+      const removed = await acceptedKid(kit)
       const removedToken = await tokenWithKey(kit, removed)
-      await ensureAccepted(kit, removedToken, 'the key about to be removed')
       const fresh = await kit.control.rotate()
       const removedAt = Date.now()
+      // On its lane the key leaves only this instance's view of the key set: the scenarios
+      // beside it still sign with it and see it published.
       await kit.control.remove(removed!)
       return watchRemovedKey(kit, { removedToken, freshToken: await tokenWithKey(kit, fresh), removedAt })
     },
     fix: 'refetch the key set when a token names an unknown kid (jose createRemoteJWKSet, PyJWKClient do) and replace it whole; with per-kid caches (get-jwks ttl, jwks-rsa cacheMaxAge) keep the TTL to minutes',
-    remedy: 'jwks-caching',
-  }),
-  defineCase({
-    id: 'keys/unknown-kid-storm',
-    title: 'tokens with random kids do not turn into JWKS requests (a refetch storm)',
-    severity: 'medium',
-    refs: ['RFC8725-3.10', 'RFC7517-5'],
-    ...KEYS_ONLY,
-    kind: 'scenario',
-    scenario: async (kit) => {
-      const { stormTokens, stormSeconds, stormBudget } = kit.settings
-      const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
-      const since = Date.now()
-      const exchanges = await paced(stormTokens, stormSeconds, (i) => sendTimed(kit, { token: tokens[i] }))
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      const fetches = await kit.control.jwksRequests(since)
-      const accepted = exchanges.find(isAccepted)
-      if (accepted) return { verdict: 'fail', reason: 'a token with an unknown kid was accepted', exchange: accepted }
-      const summary = `${fetches} JWKS fetches for ${stormTokens} unknown kids in ${stormSeconds} s (budget ${stormBudget})`
-      // PyJWKClient and get-jwks refetch for every unknown kid on their defaults: a warn.
-      if (fetches > stormBudget) return { verdict: 'warn', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
-      return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
-    },
-    fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
     remedy: 'jwks-caching',
   }),
   outageCase('jwks-outage', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { decodeJwt } from 'jose'
-import type { Identity, ProfileContext, RunContext } from '../../harness/core/context.ts'
+import type { Identity, JwksViewInstance, ProfileContext, RunContext } from '../../harness/core/context.ts'
 import { b64url } from '../../harness/core/jws.ts'
 import { pathFor } from '../../harness/core/routes.ts'
 import { lowerOf, type Severity } from '../../harness/core/severity.ts'
@@ -275,18 +275,31 @@ function validTokenDiagnosed(outcome: Outcome, spec: ProbingCase, context: Profi
   return { ...outcome, reason: validTokenRefused(answer, target).message, fix: validTokenFix(answer, target, spec.fix) }
 }
 
-/** Scenarios run on the profile's lifecycle stack (its own issuer and target instance). */
+/**
+ * The lane instance a scenario runs on, when it has a lane and that instance can serve: it
+ * started, read its lane's JWKS URL and took a valid token. Otherwise the scenario runs in turn
+ * on the lifecycle instance, as every scenario did before lanes.
+ */
+export function laneInstance(spec: Case | ScenarioCase, context: ProfileContext): (JwksViewInstance & { baseURL: string }) | undefined {
+  if (spec.kind !== 'scenario' || !spec.lane) return undefined
+  const instance = context.lifecycle?.lanes?.[spec.lane]
+  return instance?.baseURL && instance.fetched && instance.baseline.ok ? { ...instance, baseURL: instance.baseURL } : undefined
+}
+
+/** Scenarios run on the profile's lifecycle stack (its own issuer and target instance), or on their lane's instance. */
 async function scenario(spec: ScenarioCase, context: ProfileContext, run: RunSettings): Promise<Outcome> {
-  const lifecycle = context.lifecycle
-  if (!lifecycle) {
+  const stack = context.lifecycle
+  if (!stack) {
     return { verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
   }
-  if (!lifecycle.baseline.ok) return { verdict: 'error', reason: `baseline failed on the lifecycle instance: ${lifecycle.baseline.reason}` }
+  if (!stack.baseline.ok) return { verdict: 'error', reason: `baseline failed on the lifecycle instance: ${stack.baseline.reason}` }
+  const lane = laneInstance(spec, context)
+  const lifecycle: ProfileContext = lane ? { ...stack, issuer: { ...stack.issuer, jwksURL: lane.jwksURL }, target: { ...stack.target, baseURL: lane.baseURL } } : stack
   const kit: LifecycleKit = {
     ...probeKit(lifecycle, run),
     settings: run.keys,
     send: (probe) => exchangeFor(probe, lifecycle, run),
-    control: controlClient(lifecycle.issuer),
+    control: controlClient(lifecycle.issuer, lane && spec.lane),
   }
   try {
     const { verdict, reason, severityCap, exchange } = await spec.scenario(kit)

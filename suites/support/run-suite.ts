@@ -1,7 +1,9 @@
 import { describe, inject, test } from 'vitest'
+import type { Case } from '../../harness/core/case.ts'
+import type { ProfileContext, RunContext } from '../../harness/core/context.ts'
 import { selectCases } from '../../harness/core/catalogue.ts'
 import { CASES } from '../catalogue/index.ts'
-import { runCase } from './run-case.ts'
+import { laneInstance, runCase } from './run-case.ts'
 
 /**
  * The one runner: a suite file is `runSuite('claims')`. Each selected case becomes a vitest
@@ -11,22 +13,32 @@ import { runCase } from './run-case.ts'
 export function runSuite(suite: string): void {
   const run = inject('authconform')
   const cases = selectCases(CASES, run.selection).filter((c) => c.suite === suite)
-  // Scenarios share their profile's lifecycle stack: one at a time within a profile, while
-  // the profiles (and the other suite files) run side by side.
-  const sequential = cases.some((c) => c.kind === 'scenario')
-  const timeout = sequential ? (run.keys.windowSeconds * 2 + run.keys.stormSeconds + 60) * 1000 : undefined
+  // A scenario waits out the verifier's refetch cooldown: one at a time on its instance.
+  const timeout = (run.keys.windowSeconds * 2 + run.keys.stormSeconds + 60) * 1000
   for (const context of run.profiles) {
     describe(context.profile, { concurrent: true }, () => {
-      for (const spec of cases) {
-        test(spec.id, { sequential, concurrent: !sequential, timeout: spec.budgetMs ?? timeout }, async ({ task, skip }) => {
-          const result = await runCase(spec, context, run)
-          task.meta.authconform = result
-          if (result.verdict === 'skip') skip(result.reason)
-          if (result.verdict === 'fail' || result.verdict === 'error') {
-            throw new Error(`${result.verdict}: ${result.id} [${result.profile}]: ${result.reason}`)
-          }
+      // Scenarios on the lifecycle instance share it: in turn, in catalogue order. A describe of
+      // their own runs beside everything else of the profile (laned scenarios included).
+      const inTurn = cases.filter((c) => c.kind === 'scenario' && !laneInstance(c, context))
+      if (inTurn.length) {
+        describe('in turn on the lifecycle instance', { concurrent: true }, () => {
+          for (const spec of inTurn) caseTest(spec, context, run, { sequential: true, timeout: spec.budgetMs ?? timeout })
         })
+      }
+      for (const spec of cases) {
+        if (!inTurn.includes(spec)) caseTest(spec, context, run, { concurrent: true, timeout: spec.budgetMs ?? (spec.kind === 'scenario' ? timeout : undefined) })
       }
     })
   }
+}
+
+function caseTest(spec: Case, context: ProfileContext, run: RunContext, options: { sequential?: boolean; concurrent?: boolean; timeout?: number }) {
+  test(spec.id, options, async ({ task, skip }) => {
+    const result = await runCase(spec, context, run)
+    task.meta.authconform = result
+    if (result.verdict === 'skip') skip(result.reason)
+    if (result.verdict === 'fail' || result.verdict === 'error') {
+      throw new Error(`${result.verdict}: ${result.id} [${result.profile}]: ${result.reason}`)
+    }
+  })
 }

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { defineCase, type Case, type InteractionCase, type Judge, type ScenarioCase } from '../../harness/core/case.ts'
-import type { KeySetInstance, ProfileContext } from '../../harness/core/context.ts'
+import type { JwksViewInstance, ProfileContext } from '../../harness/core/context.ts'
 import type { CaseResult } from '../../harness/core/verdict.ts'
-import { runCase } from '../../suites/support/run-case.ts'
+import { laneInstance, runCase } from '../../suites/support/run-case.ts'
 import { loopbackTarget, probing } from './loopback-target.ts'
 import { exchange as handMade } from './support.ts'
 
@@ -204,6 +204,23 @@ describe('a scenario', () => {
     expect(result).not.toHaveProperty('timing')
   })
 
+  test("a laned one runs on its lane's instance when that instance can serve, else in turn on the lifecycle instance", async () => {
+    const laned = defineCase({ ...BASE, id: 'keys/laned', kind: 'scenario', lane: 'outage', scenario: async (kit) => ({ verdict: 'pass', reason: 'sent', exchange: await kit.send({ token: 'fine-1' }) }) })
+    const lane = (more: Partial<JwksViewInstance> = {}): JwksViewInstance => ({ baseURL: `${target.baseURL}/lane`, jwksURL: 'http://127.0.0.1:9/api/auth/jwks?authconform-lane=outage', baseline: { ok: true }, fetched: true, ...more })
+    const withLane = (more?: Partial<JwksViewInstance>) => {
+      const profile = context({ lifecycle: true })
+      return { ...profile, lifecycle: { ...profile.lifecycle!, lanes: { outage: lane(more) } } }
+    }
+    const urlOf = async (profile: ProfileContext) => (await runCase(laned, profile, run)).evidence?.request.url
+    expect(await urlOf(withLane())).toBe(`${target.baseURL}/lane/api/me`)
+    expect(laneInstance(laned, withLane())).toMatchObject({ baseURL: `${target.baseURL}/lane` })
+    for (const unusable of [{ fetched: false }, { baseline: { ok: false, reason: 'answered 401' } }, { baseURL: undefined, failure: 'exited with code 1', fetched: false }]) {
+      expect(laneInstance(laned, withLane(unusable))).toBeUndefined()
+      expect(await urlOf(withLane(unusable))).toBe(`${target.baseURL}/api/me`)
+    }
+    expect(laneInstance({ ...(laned as ScenarioCase), lane: undefined }, withLane())).toBeUndefined()
+  })
+
   test('skips without a lifecycle instance, and errors when its baseline failed', async () => {
     const never = scenario(async () => {
       throw new Error('must not run')
@@ -217,8 +234,8 @@ describe('a scenario', () => {
 
 describe('a key-set case', () => {
   const keySetProbe = (extra: Parameters<typeof probing>[2] = {}) => probing('key-set/play', () => ({ token: 'bad-key-set' }), { keySet: 'without-alg', expect: failsBad(), ...extra })
-  const instance = (more: Partial<KeySetInstance> = {}): KeySetInstance => ({ baseURL: target.baseURL, jwksURL: 'http://127.0.0.1:9/api/auth/jwks?authconform-key-set=without-alg', baseline: { ok: true }, fetched: true, ...more })
-  const withKeySet = (more?: Partial<KeySetInstance>) => ({ ...context(), keySets: { 'without-alg': instance(more) } })
+  const instance = (more: Partial<JwksViewInstance> = {}): JwksViewInstance => ({ baseURL: target.baseURL, jwksURL: 'http://127.0.0.1:9/api/auth/jwks?authconform-key-set=without-alg', baseline: { ok: true }, fetched: true, ...more })
+  const withKeySet = (more?: Partial<JwksViewInstance>) => ({ ...context(), keySets: { 'without-alg': instance(more) } })
 
   test("runs on its shape's instance: the evidence is that instance's request", async () => {
     const shaped = withKeySet({ baseURL: `${target.baseURL}/shaped` })

@@ -52,8 +52,37 @@ export function requestedShape(url: URL): KeySetShape | undefined {
   return isKeySetShape(shape) ? shape : undefined
 }
 
-/** The issuer's conformance-control endpoints, called with the per-run key. */
-export function controlClient(issuer: ProfileContext['issuer']) {
+/**
+ * The keys suite's lanes: a scenario that waits for a refetch of its own (a removal, each JWKS
+ * fault) runs on a target instance of its own, given the lifecycle issuer's JWKS URL with
+ * LANE_PARAMETER set. A lane counts its own fetches, has its own fault, and can hide a key from
+ * its own view of the key set; the issuer, its keys and its users are shared, so the scenarios
+ * wait out their verifiers' cooldowns side by side instead of one after another.
+ */
+export const JWKS_LANES = ['removal', 'outage', 'slow', 'junk'] as const
+export type JwksLane = (typeof JWKS_LANES)[number]
+export const LANE_PARAMETER = 'authconform-lane'
+
+/** The JWKS URL of `lane`. */
+export function laneJwksURL(jwksURL: string, lane: JwksLane): string {
+  const url = new URL(jwksURL)
+  url.searchParams.set(LANE_PARAMETER, lane)
+  return url.toString()
+}
+
+export const isJwksLane = (value: unknown): value is JwksLane => (JWKS_LANES as readonly unknown[]).includes(value)
+
+/** The lane a JWKS request belongs to, if it names a known one. */
+export function requestedLane(url: URL): JwksLane | undefined {
+  const lane = url.searchParams.get(LANE_PARAMETER)
+  return isJwksLane(lane) ? lane : undefined
+}
+
+/**
+ * The issuer's conformance-control endpoints, called with the per-run key. With `lane`, the
+ * JWKS counters, faults and removals are that lane's alone.
+ */
+export function controlClient(issuer: ProfileContext['issuer'], lane?: JwksLane) {
   const headers = { 'content-type': 'application/json', origin: issuer.baseURL, [CONTROL_KEY_HEADER]: issuer.controlKey }
   async function call<T>(path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${issuer.controlURL}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) })
@@ -68,13 +97,14 @@ export function controlClient(issuer: ProfileContext['issuer']) {
     /** The kids in the JWKS, read from the database: a JWKS fetch of ours would skew the counters. */
     publishedKids: async () => (await call<{ kids: string[] }>(at.keys)).kids,
     rotate: async () => (await call<{ kid: string }>(at.rotate, {})).kid,
-    remove: async (kid: string) => void (await call(at.remove, { kid })),
-    /** JWKS requests since `sinceMs`: of the key set as served, or (`shape`) of that shape's URL. */
-    jwksRequests: async (sinceMs = 0, shape?: KeySetShape) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}${shape ? `&shape=${shape}` : ''}`)).since,
+    /** Unpublishes a key; on a lane, only from that lane's view of the key set. */
+    remove: async (kid: string) => void (await call(at.remove, { kid, ...(lane && { lane }) })),
+    /** JWKS requests since `sinceMs`: of the key set as served (or the lane's), or (`shape`) of that shape's URL. */
+    jwksRequests: async (sinceMs = 0, shape?: KeySetShape) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}${shape ? `&shape=${shape}` : lane ? `&lane=${lane}` : ''}`)).since,
     deleteUser: async (userId: string) => void (await call(at.deleteUser, { userId })),
     /** Sets the session's expiresAt in the past, as time would: the token stays in the table. */
     expireSession: async (sessionToken: string) => void (await call(at.expireSession, { token: sessionToken })),
-    fault: async (mode: JwksFaultMode, ms = 0) => void (await call(at.jwksFault, { mode, ms })),
+    fault: async (mode: JwksFaultMode, ms = 0) => void (await call(at.jwksFault, { mode, ms, ...(lane && { lane }) })),
   }
 }
 
