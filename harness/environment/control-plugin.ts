@@ -77,6 +77,8 @@ interface KnownKeys {
   current?: string
   /** Bumped when the current key may have changed: a resolution begun before is not kept. */
   generation: number
+  /** Resolutions under way: the cases that ask at once for a key not yet decrypted share one. */
+  resolving: Map<string, Promise<IssuerKey | undefined>>
 }
 
 /**
@@ -88,6 +90,16 @@ async function issuerKey(ctx: EndpointContext, options: ControlOptions, known: K
   if (!options.jwt) return undefined
   const wanted = kid ?? known.current
   if (wanted && known.decrypted.has(wanted)) return known.decrypted.get(wanted)
+  const asked = `${kid ?? 'current'} ${known.generation}`
+  const under = known.resolving.get(asked)
+  if (under) return under
+  const resolving = resolveIssuerKey(ctx, options, known, kid).finally(() => known.resolving.delete(asked))
+  known.resolving.set(asked, resolving)
+  return resolving
+}
+
+async function resolveIssuerKey(ctx: EndpointContext, options: ControlOptions, known: KnownKeys, kid?: string): Promise<IssuerKey | undefined> {
+  if (!options.jwt) return undefined
   const generation = known.generation
   const resolved = await resolveSigningKey(ctx as never, options.jwt)
   if (!resolved) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'no local signing key' })
@@ -124,7 +136,7 @@ export function conformanceControl(options: ControlOptions) {
   /** Each lane's own fault, and the kids removed from its view of the key set only. */
   const laneFaults = new Map<JwksLane, JwksFault>()
   const hiddenOnLane = new Map<JwksLane, Set<string>>(JWKS_LANES.map((lane) => [lane, new Set()]))
-  const known: KnownKeys = { decrypted: new Map(), generation: 0 }
+  const known: KnownKeys = { decrypted: new Map(), generation: 0, resolving: new Map() }
   const forgetCurrent = () => {
     known.current = undefined
     known.generation++
