@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createDebug } from '../debug.ts'
 import { errorMessage } from '../core/errors.ts'
+import { b64url } from '../core/jws.ts'
 import { parseRoute, pathFor, type Route } from '../core/routes.ts'
 import { withTargetHeaders } from '../core/target-headers.ts'
 import { selectedProfiles } from '../config/resolve.ts'
@@ -194,7 +195,10 @@ async function startStack(
     users,
     baseline: await baselineAt(target.baseURL, issuer.jwksURL),
   }
-  const [keySetInstances, laneInstances] = await Promise.all([keySetTargets.length && checkKeySets(keySetTargets, context.issuer, baselineAt), laneTargets.length && checkLanes(laneTargets, context.issuer, baselineAt)])
+  const [keySetInstances, laneInstances] = await Promise.all([
+    keySetTargets.length && checkKeySets(keySetTargets, context.issuer, baselineAt),
+    laneTargets.length && checkLanes(laneTargets, context.issuer, baselineAt, (baseURL) => sendUnknownKid(baseURL, probeRoute, users.a, config.requestTimeoutMs, config.target.headers)),
+  ])
   if (keySetInstances) context.keySets = keySetInstances
   if (laneInstances) context.lanes = laneInstances
   debug(`${label} ready: issuer ${issuer.baseURL}, target ${target.baseURL}, baseline ${context.baseline.ok}`)
@@ -219,6 +223,17 @@ function resourceRoutes(routes: ResolvedConfig['target']['routes']['resource']):
   if (!routes) return undefined
   const route = (text: string | undefined) => (text === undefined ? undefined : parseRoute(text)!)
   return { ...routes, create: route(routes.create)!, list: route(routes.list)!, read: route(routes.read), update: route(routes.update), remove: route(routes.remove) }
+}
+
+/** User A's request with the token's kid made up (the signature then fails too): any answer will do. */
+async function sendUnknownKid(baseURL: string, route: Route, { id, token }: { id: string; token: string }, timeoutMs: number, targetHeaders: Record<string, string>): Promise<void> {
+  const [header, ...rest] = token.split('.')
+  const madeUp = [b64url(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: randomBytes(12).toString('base64url') })), ...rest].join('.')
+  const headers = withTargetHeaders(targetHeaders, { Authorization: `Bearer ${madeUp}` })
+  await fetch(baseURL + pathFor(route, { sub: id }), { method: route.method, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }).then(
+    (response) => response.body?.cancel(),
+    () => {},
+  )
 }
 
 /**

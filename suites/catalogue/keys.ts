@@ -175,31 +175,6 @@ async function watchRemovedKey(kit: LifecycleKit, { removedToken, freshToken, re
 }
 
 export const keysCases = [
-  // First: its ten seconds pass while the lifecycle instance's refetch cooldown runs anyway.
-  defineCase({
-    id: 'keys/unknown-kid-storm',
-    title: 'tokens with random kids do not turn into JWKS requests (a refetch storm)',
-    severity: 'medium',
-    refs: ['RFC8725-3.10', 'RFC7517-5'],
-    ...KEYS_ONLY,
-    kind: 'scenario',
-    scenario: async (kit) => {
-      const { stormTokens, stormSeconds, stormBudget } = kit.settings
-      const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
-      const since = Date.now()
-      const exchanges = await paced(stormTokens, stormSeconds, (i) => sendTimed(kit, { token: tokens[i] }))
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      const fetches = await kit.control.jwksRequests(since)
-      const accepted = exchanges.find(isAccepted)
-      if (accepted) return { verdict: 'fail', reason: 'a token with an unknown kid was accepted', exchange: accepted }
-      const summary = `${fetches} JWKS fetches for ${stormTokens} unknown kids in ${stormSeconds} s (budget ${stormBudget})`
-      // PyJWKClient and get-jwks refetch for every unknown kid on their defaults: a warn.
-      if (fetches > stormBudget) return { verdict: 'warn', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
-      return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
-    },
-    fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
-    remedy: 'jwks-caching',
-  }),
   defineCase({
     id: 'keys/cache-observation',
     title: 'caches the JWKS across requests (20 valid requests, JWKS fetches counted)',
@@ -271,6 +246,32 @@ export const keysCases = [
       }
     },
     fix: 'refetch the JWKS when a token names an unknown kid (rate-limited), instead of caching the first key set forever',
+    remedy: 'jwks-caching',
+  }),
+  defineCase({
+    id: 'keys/unknown-kid-storm',
+    title: 'tokens with random kids do not turn into JWKS requests (a refetch storm)',
+    severity: 'medium',
+    refs: ['RFC8725-3.10', 'RFC7517-5'],
+    ...KEYS_ONLY,
+    kind: 'scenario',
+    // Before the removal, on its lane: as in turn, where it came after the rotations.
+    lane: 'removal',
+    scenario: async (kit) => {
+      const { stormTokens, stormSeconds, stormBudget } = kit.settings
+      const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
+      const since = Date.now()
+      const exchanges = await paced(stormTokens, stormSeconds, (i) => sendTimed(kit, { token: tokens[i] }))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const fetches = await kit.control.jwksRequests(since)
+      const accepted = exchanges.find(isAccepted)
+      if (accepted) return { verdict: 'fail', reason: 'a token with an unknown kid was accepted', exchange: accepted }
+      const summary = `${fetches} JWKS fetches for ${stormTokens} unknown kids in ${stormSeconds} s (budget ${stormBudget})`
+      // PyJWKClient and get-jwks refetch for every unknown kid on their defaults: a warn.
+      if (fetches > stormBudget) return { verdict: 'warn', reason: `${summary}: every attacker request becomes a request to the issuer`, exchange: exchanges[0] }
+      return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
+    },
+    fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
     remedy: 'jwks-caching',
   }),
   defineCase({

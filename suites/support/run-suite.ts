@@ -17,16 +17,22 @@ export function runSuite(suite: string): void {
   const timeout = (run.keys.windowSeconds * 2 + run.keys.stormSeconds + 60) * 1000
   for (const context of run.profiles) {
     describe(context.profile, { concurrent: true }, () => {
-      // Scenarios on the lifecycle instance share it: in turn, in catalogue order. A describe of
-      // their own runs beside everything else of the profile (laned scenarios included).
-      const inTurn = cases.filter((c) => c.kind === 'scenario' && !laneInstance(c, context))
-      if (inTurn.length) {
-        describe('in turn on the lifecycle instance', { concurrent: true }, () => {
-          for (const spec of inTurn) caseTest(spec, context, run, { sequential: true, timeout: spec.budgetMs ?? timeout })
+      // Scenarios that share a target instance take turns on it, in catalogue order: those of a
+      // lane on the lane's instance, the rest on the lifecycle instance. Each instance's turns
+      // are a describe of their own, beside everything else of the profile.
+      const turns = new Map<string, Case[]>()
+      for (const spec of cases) {
+        if (spec.kind !== 'scenario') continue
+        const instance = laneInstance(spec, context) ? `on its ${spec.lane} lane` : 'in turn on the lifecycle instance'
+        turns.set(instance, [...(turns.get(instance) ?? []), spec])
+      }
+      for (const [instance, specs] of turns) {
+        describe(instance, { concurrent: true }, () => {
+          for (const spec of specs) caseTest(spec, context, run, { sequential: true, timeout: spec.budgetMs ?? timeout })
         })
       }
       for (const spec of cases) {
-        if (!inTurn.includes(spec)) caseTest(spec, context, run, { concurrent: true, timeout: spec.budgetMs ?? (spec.kind === 'scenario' ? timeout : undefined) })
+        if (spec.kind !== 'scenario') caseTest(spec, context, run, { concurrent: true, timeout: spec.budgetMs })
       }
     })
   }
