@@ -255,8 +255,6 @@ export const keysCases = [
     refs: ['RFC8725-3.10', 'RFC7517-5'],
     ...KEYS_ONLY,
     kind: 'scenario',
-    // Before the removal, on its lane: as in turn, where it came after the rotations.
-    lane: 'removal',
     scenario: async (kit) => {
       const { stormTokens, stormSeconds, stormBudget } = kit.settings
       const tokens = await Promise.all(Array.from({ length: stormTokens }, () => unknownKidToken(kit)))
