@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createDebug } from '../debug.ts'
@@ -60,8 +61,31 @@ function killAll() {
 /** `databaseUrl`: the read-only DATABASE_URL a `target.database` target gets. */
 export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates, databaseUrl?: string): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
-  if (target.image) return onAFreePort((port) => startImageTarget(target, issuer, port, databaseUrl))
-  return onAFreePort((port) => startCommandTarget(target, issuer, port, databaseUrl))
+  if (target.image) return inStartSlot(() => onAFreePort((port) => startImageTarget(target, issuer, port, databaseUrl)))
+  return inStartSlot(() => onAFreePort((port) => startCommandTarget(target, issuer, port, databaseUrl)))
+}
+
+/**
+ * A run starts up to ten instances of the target per JWKS profile (the main one, the lifecycle
+ * one, one per key-set shape and keys-suite lane). Started all at once on a small machine they
+ * share the CPU, and each one's ready timeout runs out while it waits for it. As many start at
+ * once as there are cores, so an instance's ready timeout counts from its own start; the run
+ * takes no longer, since those starts were CPU-bound anyway.
+ */
+export const START_SLOTS = Math.max(2, availableParallelism())
+let startsUnderWay = 0
+const waitingToStart: (() => void)[] = []
+
+export async function inStartSlot<T>(start: () => Promise<T>): Promise<T> {
+  if (startsUnderWay >= START_SLOTS) await new Promise<void>((resolve) => waitingToStart.push(resolve))
+  else startsUnderWay++
+  try {
+    return await start()
+  } finally {
+    const next = waitingToStart.shift()
+    if (next) next()
+    else startsUnderWay--
+  }
 }
 
 const PORT_TAKEN = /address already in use|EADDRINUSE/i
