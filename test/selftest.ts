@@ -18,9 +18,10 @@ const worker = async () => {
 await Promise.all([worker(), worker(), worker()])
 for (const [index, manifest] of manifests.entries()) {
   const { cli, document } = results[index]!
-  if (!document) {
+  if (!document || document.error) {
     mismatches++
-    rows.push([manifest.name, manifest.kind, '-', '-', '-', '-', '-', '-', '-', '-', `NO (exit ${cli.code}: ${cli.stderr.trim().split('\n').pop()})`])
+    const why = document?.error ? `${document.error.code}: ${document.error.message}` : cli.stderr.trim().split('\n').pop()
+    rows.push([manifest.name, manifest.kind, '-', '-', '-', '-', '-', '-', '-', '-', `NO (exit ${cli.code}: ${why})`])
     continue
   }
   for (const row of confusion(document, manifest)) {

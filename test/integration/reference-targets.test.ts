@@ -14,7 +14,8 @@ describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (
       const { cli, document } = await runReferenceTarget(manifest.name)
       expect(document, cli.stderr).toBeDefined()
       expect(document!.profiles.length).toBeGreaterThan(0)
-      // What vitest itself reported explains any result the run lost.
+      // An environment that did not start, or what vitest itself reported, explains any result the run lost.
+      expect(document!.error).toBeUndefined()
       expect(document!.runErrors).toEqual([])
       for (const row of confusion(document!, manifest)) {
         const { missing, unexpected, errored, warnsMissing, warnsUnexpected } = row
