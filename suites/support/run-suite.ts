@@ -28,7 +28,8 @@ export function runSuite(suite: string): void {
       }
       for (const [instance, specs] of turns) {
         describe(instance, { concurrent: true }, () => {
-          for (const spec of specs) caseTest(spec, context, run, { sequential: true, timeout: spec.budgetMs ?? timeout })
+          // concurrent: false too, or a test inherits the describe's concurrent and runs beside its turns.
+          for (const spec of specs) caseTest(spec, context, run, { sequential: true, concurrent: false, timeout: spec.budgetMs ?? timeout })
         })
       }
       for (const spec of cases) {
