@@ -46,6 +46,8 @@ const RUN_OPTIONS = `Run options:
   --runtime <kind>         ${RUNTIMES.join('|')}: where PostgreSQL runs (default auto)
   --database-url <url>     use an existing PostgreSQL (one fresh database per profile)
   --issuer-port <port>     fixed issuer port (default: a free one)
+  --lanes                  keys suite: a removal and each JWKS fault wait for their refetch side
+                           by side, on four more target instances per JWKS profile (keys.lanes)
   -h, --help               this text
 
 Exit codes: 0 all cases pass; 1 a failure at/above --fail-on or a case that errored;
@@ -104,6 +106,7 @@ async function runCommand(args: string[]): Promise<number> {
       sarif: { type: 'string' },
       'expected-failures': { type: 'string' },
       quiet: { type: 'boolean' },
+      lanes: { type: 'boolean' },
       verbose: { type: 'boolean' },
       timings: { type: 'boolean' },
       'fail-on': { type: 'string' },
@@ -137,6 +140,7 @@ async function runCommand(args: string[]): Promise<number> {
     runtime: values.runtime,
     databaseUrl: values['database-url'],
     issuerPort: port === undefined ? undefined : Number(port),
+    lanes: values.lanes,
   }
   if (values.quiet && values.verbose) throw new AuthconformError('ERR_USAGE', '--quiet and --verbose contradict each other: pick one')
   const config = await loadConfig({ configPath, overrides })

@@ -71,7 +71,7 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.
   const keySets = [...new Set(cases.flatMap((c) => (c.keySet ? [c.keySet] : [])))]
-  const lanes = [...new Set(cases.flatMap((c) => (c.kind === 'scenario' && c.lane ? [c.lane] : [])))]
+  const lanes = config.keys.lanes ? [...new Set(cases.flatMap((c) => (c.kind === 'scenario' && c.lane ? [c.lane] : [])))] : []
   const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser, keySets, lanes }).then(
     (environment) => {
       run.environment = environment

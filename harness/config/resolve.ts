@@ -22,6 +22,8 @@ export interface ConfigOverrides {
   runtime?: string
   databaseUrl?: string
   issuerPort?: number
+  /** keys.lanes: the keys suite's scenarios wait for their refetches side by side. */
+  lanes?: boolean
 }
 
 /** A copy of plain config data; anything else (a function, a class instance) names its key. */
@@ -62,6 +64,7 @@ function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record
   if (o.runtime) merged.runtime = o.runtime
   if (o.databaseUrl) merged.databaseUrl = o.databaseUrl
   if (o.issuerPort !== undefined) merged.issuer = { ...merged.issuer, port: o.issuerPort }
+  if (o.lanes) merged.keys = { ...merged.keys, lanes: true }
   return merged
 }
 

@@ -188,8 +188,13 @@ export const configSchema = z.strictObject({
       stormTokens: z.number().int().positive().max(5000).default(200),
       stormSeconds: z.number().positive().max(120).default(10),
       stormBudget: z.number().int().min(0).default(5),
+      /**
+       * Lanes: a removal and each JWKS fault wait for their refetch on a target instance of their
+       * own, side by side (four more instances per JWKS profile). Off: they take turns.
+       */
+      lanes: z.boolean().default(false),
     })
-    .default({ windowSeconds: 30, stormTokens: 200, stormSeconds: 10, stormBudget: 5 }),
+    .default({ windowSeconds: 30, stormTokens: 200, stormSeconds: 10, stormBudget: 5, lanes: false }),
   requestTimeoutMs: z.number().int().positive().default(5_000),
   /** Known failures: a JSON file (relative to the config) or the entries themselves. */
   expectedFailures: z.union([z.string().min(1), z.array(expectedFailureSchema)]).optional(),

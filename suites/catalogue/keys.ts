@@ -249,6 +249,29 @@ export const keysCases = [
     remedy: 'jwks-caching',
   }),
   defineCase({
+    id: 'keys/rotation-removed',
+    title: "stops accepting a removed key once it has fetched a key set without it (users' new-kid traffic)",
+    severity: 'medium',
+    refs: ['RFC7517-5', 'RFC8725-3.10'],
+    ...KEYS_ONLY,
+    kind: 'scenario',
+    lane: 'removal',
+    scenario: async (kit) => {
+      // The key to remove must be one the target accepts now: otherwise (a cache that never
+      // refreshes, see keys/rotation-new-kid) this case would only repeat that one's failure.
+      const removed = await acceptedKid(kit)
+      const removedToken = await tokenWithKey(kit, removed)
+      const fresh = await kit.control.rotate()
+      const removedAt = Date.now()
+      // On its lane the key leaves only this instance's view of the key set: the scenarios
+      // beside it still sign with it and see it published.
+      await kit.control.remove(removed!)
+      return watchRemovedKey(kit, { removedToken, freshToken: await tokenWithKey(kit, fresh), removedAt })
+    },
+    fix: 'refetch the key set when a token names an unknown kid (jose createRemoteJWKSet, PyJWKClient do) and replace it whole; with per-kid caches (get-jwks ttl, jwks-rsa cacheMaxAge) keep the TTL to minutes',
+    remedy: 'jwks-caching',
+  }),
+  defineCase({
     id: 'keys/unknown-kid-storm',
     title: 'tokens with random kids do not turn into JWKS requests (a refetch storm)',
     severity: 'medium',
@@ -270,29 +293,6 @@ export const keysCases = [
       return { verdict: 'pass', reason: summary, exchange: exchanges[0] }
     },
     fix: 'rate-limit JWKS refetches for unknown kids (jose: cooldownDuration; PyJWKClient: wrap it), never clear the cache per request',
-    remedy: 'jwks-caching',
-  }),
-  defineCase({
-    id: 'keys/rotation-removed',
-    title: "stops accepting a removed key once it has fetched a key set without it (users' new-kid traffic)",
-    severity: 'medium',
-    refs: ['RFC7517-5', 'RFC8725-3.10'],
-    ...KEYS_ONLY,
-    kind: 'scenario',
-    lane: 'removal',
-    scenario: async (kit) => {
-      // The key to remove must be one the target accepts now: otherwise (a cache that never
-      // refreshes, see keys/rotation-new-kid) this case would only repeat that one's failure.
-      const removed = await acceptedKid(kit)
-      const removedToken = await tokenWithKey(kit, removed)
-      const fresh = await kit.control.rotate()
-      const removedAt = Date.now()
-      // On its lane the key leaves only this instance's view of the key set: the scenarios
-      // beside it still sign with it and see it published.
-      await kit.control.remove(removed!)
-      return watchRemovedKey(kit, { removedToken, freshToken: await tokenWithKey(kit, fresh), removedAt })
-    },
-    fix: 'refetch the key set when a token names an unknown kid (jose createRemoteJWKSet, PyJWKClient do) and replace it whole; with per-kid caches (get-jwks ttl, jwks-rsa cacheMaxAge) keep the TTL to minutes',
     remedy: 'jwks-caching',
   }),
   outageCase('jwks-outage', 'rejects an unknown-kid token promptly while the JWKS answers 500 (never fails open)', 'treat a JWKS error as "no key": 401 (or 503), never skip verification'),
