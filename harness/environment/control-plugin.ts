@@ -136,6 +136,8 @@ export function conformanceControl(options: ControlOptions) {
   /** Each lane's own fault, and the kids removed from its view of the key set only. */
   const laneFaults = new Map<JwksLane, JwksFault>()
   const hiddenOnLane = new Map<JwksLane, Set<string>>(JWKS_LANES.map((lane) => [lane, new Set()]))
+  /** The kids each view (a lane's, or the plain URL's) served last: a scenario's known-good keys. */
+  const lastServed = new Map<JwksLane | 'plain', string[]>()
   const known: KnownKeys = { decrypted: new Map(), generation: 0, resolving: new Map() }
   const forgetCurrent = () => {
     known.current = undefined
@@ -173,14 +175,20 @@ export function conformanceControl(options: ControlOptions) {
     hooks: {
       after: [
         {
-          matcher: (context: { request?: Request }) => shapeAsked(context.request, options.jwksPathname) !== undefined || Boolean(hiddenOnLane.get(laneAsked(context.request, options.jwksPathname)!)?.size),
+          matcher: (context: { request?: Request }) => context.request !== undefined && new URL(context.request.url).pathname === options.jwksPathname,
           handler: createAuthMiddleware(async (ctx) => {
             const served = ctx.context.returned as { keys?: { kty: string; kid?: string }[] } | undefined
             if (!served?.keys) return
             const shape = shapeAsked(ctx.request, options.jwksPathname)
             if (shape) return ctx.json({ keys: shapeKeySet(served.keys, shape) })
-            const hidden = hiddenOnLane.get(laneAsked(ctx.request, options.jwksPathname)!)!
-            return ctx.json({ keys: served.keys.filter((key) => !hidden.has(key.kid ?? '')) })
+            const lane = laneAsked(ctx.request, options.jwksPathname)
+            const hidden = lane ? hiddenOnLane.get(lane)! : new Set<string>()
+            const keys = served.keys.filter((key) => !hidden.has(key.kid ?? ''))
+            lastServed.set(
+              lane ?? 'plain',
+              keys.flatMap((key) => (key.kid ? [key.kid] : [])),
+            )
+            return hidden.size ? ctx.json({ keys }) : undefined
           }),
         },
       ],
@@ -241,6 +249,10 @@ export function conformanceControl(options: ControlOptions) {
           return ctx.json({ removed: ctx.body.kid })
         },
       ),
+      conformanceServedKids: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.servedKids}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
+        const lane = ctx.query?.lane
+        return ctx.json({ kids: lastServed.get(isJwksLane(lane) ? lane : 'plain') ?? [] })
+      }),
       /** JWKS requests so far, and since a given time (ms since the epoch). */
       conformanceJwksRequests: createAuthEndpoint(`${CONTROL_PATH}${CONTROL_ENDPOINTS.jwksRequests}`, { method: 'GET', use: [requireControlKey], requireHeaders: true }, async (ctx) => {
         const since = Number(ctx.query?.since ?? 0)

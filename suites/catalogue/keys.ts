@@ -45,7 +45,12 @@ async function ensureAccepted(kit: LifecycleKit, token: string, what: string) {
  */
 async function acceptedKid(kit: LifecycleKit): Promise<string | undefined> {
   const current = await kit.control.currentKid()
-  for (const kid of [current, ...(await kit.control.publishedKids()).filter((k) => k !== current)]) {
+  // Keys the target was last served first: trying a kid it never saw would spend the refetch
+  // a rate-limited verifier allows (another lane may have rotated meanwhile), and the next
+  // scenario would judge that spent refetch rather than the verifier.
+  const served = await kit.control.servedKids()
+  const candidates = [current, ...(await kit.control.publishedKids()).filter((k) => k !== current)]
+  for (const kid of [...candidates.filter((k) => k && served.includes(k)), ...candidates.filter((k) => !k || !served.includes(k))]) {
     if (isAccepted(await kit.send({ token: await tokenWithKey(kit, kid) }))) return kid
   }
   await ensureAccepted(kit, await tokenWithKey(kit, current), 'the current key')

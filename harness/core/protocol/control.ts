@@ -17,6 +17,7 @@ export const CONTROL_ENDPOINTS = {
   rotate: '/rotate',
   remove: '/remove',
   jwksRequests: '/jwks-requests',
+  servedKids: '/served-kids',
   deleteUser: '/delete-user',
   expireSession: '/expire-session',
   jwksFault: '/jwks-fault',
@@ -100,6 +101,8 @@ export function controlClient(issuer: ProfileContext['issuer'], lane?: JwksLane)
     /** Unpublishes a key; on a lane, only from that lane's view of the key set. */
     remove: async (kid: string) => void (await call(at.remove, { kid, ...(lane && { lane }) })),
     /** JWKS requests since `sinceMs`: of the key set as served (or the lane's), or (`shape`) of that shape's URL. */
+    /** The kids of the key set last served (to the lane, or at the plain URL): what the target can know without a refetch. */
+    servedKids: async () => (await call<{ kids: string[] }>(`${at.servedKids}${lane ? `?lane=${lane}` : ''}`)).kids,
     jwksRequests: async (sinceMs = 0, shape?: KeySetShape) => (await call<{ since: number }>(`${at.jwksRequests}?since=${sinceMs}${shape ? `&shape=${shape}` : lane ? `&lane=${lane}` : ''}`)).since,
     deleteUser: async (userId: string) => void (await call(at.deleteUser, { userId })),
     /** Sets the session's expiresAt in the past, as time would: the token stays in the table. */
