@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Writable } from 'node:stream'
+import { diagnose } from './core/diagnosis.ts'
+import { compareProfiles } from './report/comparison.ts'
 import { findCase, selectCases, validateSelection, type Catalogue } from './core/catalogue.ts'
 import { selectedProfiles } from './config/load.ts'
 import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
@@ -194,7 +196,9 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
     profiles,
     failOn: config.failOn,
     cases: results,
+    ...diagnose(results, catalogue.diagnoses, catalogue.remedy),
     summary: summarizeDocument(results),
+    ...(profiles.length > 1 && { comparison: compareProfiles(results, profiles) }),
     ...(expectedFailures && { expectedFailures }),
     timings: { phasesMs: phases, caseOverheadMs: collector.overheadSummary() },
     ...(interrupted && { interrupted }),
@@ -210,6 +214,8 @@ function environmentFailure(document: ResultDocument, error: unknown): ResultDoc
     ...document,
     runtime: { postgres: 'none', reason: 'the environment could not start' },
     cases: [],
+    diagnoses: [],
+    unexplained: [],
     summary: summarizeDocument([]),
     expectedFailures: undefined,
     runErrors: [],

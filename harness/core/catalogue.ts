@@ -1,5 +1,6 @@
 import type { Case } from './case.ts'
 import { AuthconformError } from './errors.ts'
+import type { DiagnosisRule } from './diagnosis.ts'
 import type { Remedy } from './remedy.ts'
 
 /**
@@ -15,6 +16,8 @@ export interface Catalogue {
   suiteDescriptions: Readonly<Record<string, string>>
   /** The remedy a case names (`Case.remedy`), as `authconform explain` shows it; throws for a name it lacks. */
   remedy(name: string): Remedy
+  /** The root causes behind findings, in the order they claim results (see core/diagnosis.ts). */
+  diagnoses: readonly DiagnosisRule[]
 }
 
 /** Which cases a run selects: suites, and case ids or suite names to keep (`only`) or drop (`skip`). */

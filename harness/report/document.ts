@@ -1,3 +1,5 @@
+import type { Comparison } from './comparison.ts'
+import type { Diagnosis, ResultKey } from '../core/diagnosis.ts'
 import type { Profile } from '../core/profiles.ts'
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.ts'
 import type { ExpectedFailure } from '../config/schema.ts'
@@ -17,11 +19,17 @@ export interface ResultDocument {
   profiles: Profile[]
   failOn: Severity
   cases: CaseResult[]
+  /** Root causes, most serious first: each explains failing and warning results (each result at most one). */
+  diagnoses: Diagnosis[]
+  /** The failing and warning results no diagnosis explains. */
+  unexplained: (ResultKey & { verdict: 'fail' | 'warn' })[]
   summary: Summary & {
     failedBySeverity: Record<Severity, number>
     /** The same counts per profile: the side-by-side comparison of signing setups. */
     byProfile: Partial<Record<Profile, Summary>>
   }
+  /** With several profiles: where their verdicts differ, and the risks only some of them carry. */
+  comparison?: Comparison
   /** The expected-failures entries: how many failures they covered, and which no longer fail. */
   expectedFailures?: { file?: string; matched: number; fixed: { id: string; profile?: Profile; reason: string }[] }
   /** Where the time went: environment phases, vitest, cases, cleanup, reports (ms). */

@@ -76,11 +76,29 @@ function gateOutcome(document: ResultDocument): string {
 
 /**
  * Markdown for $GITHUB_STEP_SUMMARY: the terminal's summary line, what the exit code means,
- * the failures (marked when they do not gate), the errors and a count of warnings — each
+ * the diagnoses (root causes), the failures (marked when they do not gate), the errors and a count of warnings — each
  * table capped, so even a run of thousands of findings stays far below GitHub's 1 MiB limit.
  */
 export function renderGithubSummary(document: ResultDocument): string {
   const out = [`## authconform: ${cell(document.target.name)}`, '', `**${summaryLine(document)}** — ${document.profiles.join(', ')}, ${(document.durationMs / 1000).toFixed(1)} s`, '', gateOutcome(document)]
+  if (document.diagnoses.length) {
+    out.push(
+      '',
+      '### Diagnoses (root causes, most serious first)',
+      '',
+      ...table(
+        ['Root cause', 'Severity', 'Explains', 'Fix'],
+        document.diagnoses.map((d) => [
+          cell(d.title),
+          d.severity,
+          cell(`${[d.failures.length && plural(d.failures.length, 'failure'), d.warnings.length && plural(d.warnings.length, 'warning')].filter(Boolean).join(' and ')} (${d.profiles.join(', ')}); e.g. ${d.evidence.id}`),
+          cell(d.fix.title),
+        ]),
+      ),
+    )
+    const unexplained = document.unexplained.filter((k) => k.verdict === 'fail').length
+    if (unexplained) out.push('', `${plural(unexplained, 'failure')} no diagnosis explains: see the table below.`)
+  }
   const failures = document.cases.filter((c) => c.verdict === 'fail')
   const failsTheJob = (c: CaseResult) => gates(c, document.failOn)
   if (failures.length) {

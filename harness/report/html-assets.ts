@@ -83,6 +83,9 @@ button:hover{background:var(--head)}
 .matrix td.cell.xfail{background:repeating-linear-gradient(135deg,var(--fail-bg) 0 6px,#fff 6px 9px);font-weight:600}
 .xfail-tag{background:var(--warn-bg);color:var(--warn)}
 .fixed{margin:4px 0 0;padding-left:18px}
+.diagnosis{border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;margin:8px 0;padding:4px 12px;background:#fff}
+.diagnosis h3{display:flex;gap:8px;align-items:baseline;margin:6px 0}.diagnosis .rank{color:var(--muted);font-weight:400}
+.diagnosis .snippet>summary,.diagnosis .evidence>summary{cursor:pointer;margin:4px 0}.unexplained{color:var(--muted)}
 .finding{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:#fff}
 .finding>summary{display:flex;gap:8px;align-items:baseline;padding:7px 10px;cursor:pointer;list-style:none}
 .finding>summary::-webkit-details-marker{display:none}

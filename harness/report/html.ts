@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
 import { PROFILES, type Profile } from '../core/profiles.ts'
-import { SEVERITIES, type Severity } from '../core/severity.ts'
-import { summarize, VERDICTS, type CaseResult, type Evidence, type Summary, type Verdict } from '../core/verdict.ts'
+import { SEVERITIES } from '../core/severity.ts'
+import { summarize, VERDICTS, type CaseResult, type Summary, type Verdict } from '../core/verdict.ts'
 import { gates, type ResultDocument } from './document.ts'
-import { reference } from './references.ts'
-import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
+import { VISIBLE_CURL_CHARS } from './replay.ts'
+import { clipped, curlBlock, escapeHtml, evidenceList, number, referenceLink, SEVERITY_RANK, severityBadge, verdictBadge } from './html-parts.ts'
 import { SCRIPT, STYLE } from './html-assets.ts'
+import { comparisonSection, diagnosesSection } from './html-diagnoses.ts'
 
 /**
- * One self-contained HTML file from the result document: summary, a case × profile matrix,
+ * One self-contained HTML file from the result document: summary, the diagnoses (root causes)
+ * first, the profiles compared, a case × profile matrix,
  * every finding with its evidence and replay command, and filters. No framework and no
  * network: CSS and JS are inline and a Content-Security-Policy forbids loading anything.
  * Every string from the document is escaped; bodies come from the target under test.
@@ -16,18 +18,7 @@ import { SCRIPT, STYLE } from './html-assets.ts'
  */
 
 // A curl carrying a 1 MB token must not freeze the page: this much is shown, all of it copied.
-export { VISIBLE_CURL_CHARS }
-/** Any other evidence string (a header value, a body head) is cut here in the visible page. */
-const VISIBLE_TEXT_CHARS = 2000
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Text and attribute values alike; control characters become visible `\xNN` escapes. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(/[&<>"']/g, (c) => ENTITIES[c]!)
-}
+export { escapeHtml, VISIBLE_CURL_CHARS }
 
 /**
  * Fields that newer documents carry (a target's stable name, failures the expected-failures
@@ -38,12 +29,6 @@ type Document = ResultDocument & {
   expectedFailures?: { file?: string; matched: number; fixed: { id: string; profile?: Profile; reason: string }[] }
 }
 const expectedOf = (r: CaseResult) => r.expected
-
-const number = (n: number) => n.toLocaleString('en-US')
-
-function clipped(value: string, max = VISIBLE_TEXT_CHARS): string {
-  return value.length > max ? `${escapeHtml(value.slice(0, max))}<span class="note">… (${number(value.length)} chars)</span>` : escapeHtml(value)
-}
 
 function duration(ms: number): string {
   if (ms < 1000) return `${ms} ms`
@@ -61,50 +46,12 @@ function timestamp(iso: string): string {
         .replace(/\.\d+Z$/, ' UTC')
 }
 
-const SEVERITY_RANK = (s: Severity) => SEVERITIES.length - SEVERITIES.indexOf(s)
 const worstSeverity = (results: CaseResult[]) => results.map((r) => r.severity).sort((a, b) => SEVERITY_RANK(b) - SEVERITY_RANK(a))[0] ?? 'info'
 const COUNT_OF: Record<Verdict, keyof Summary> = { pass: 'passed', fail: 'failed', warn: 'warned', skip: 'skipped', error: 'errored' }
 const VERDICT_NAMES: Record<Verdict, string> = { pass: 'Passed', fail: 'Failed', warn: 'Warned', skip: 'Skipped', error: 'Errored' }
 
-const verdictBadge = (v: Verdict) => `<span class="badge v-${v}">${v}</span>`
-const severityBadge = (s: Severity) => `<span class="sev sev-${s}">${s}</span>`
 /** The attributes the filter script reads, on matrix cells and findings alike. */
 const filterData = (r: CaseResult) => `data-suite="${escapeHtml(r.suite)}" data-severity="${escapeHtml(r.severity)}" data-verdict="${escapeHtml(r.verdict)}"`
-
-function referenceLink(id: string): string {
-  try {
-    const ref = reference(id)
-    return `<a class="ref" href="${escapeHtml(ref.url)}" rel="noopener noreferrer" target="_blank">${escapeHtml(ref.label)}</a>`
-  } catch {
-    return `<span class="ref">${escapeHtml(id)}</span>`
-  }
-}
-
-function headerTable(headers: Record<string, string> | undefined): string {
-  const rows = Object.entries(headers ?? {})
-  if (!rows.length) return '<span class="muted">none</span>'
-  return `<table class="headers">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${clipped(String(v))}</td></tr>`).join('')}</table>`
-}
-
-/** One request and what came back: the HTTP answer, a dropped socket, or what a Chromium page saw. */
-function evidenceList(e: Evidence): string {
-  const rows: [string, string][] = [
-    ['Request', `<code>${escapeHtml(e.request.method)} ${clipped(e.request.url)}</code>`],
-    ['Request headers', headerTable(e.request.headers)],
-  ]
-  if (e.request.body !== undefined) rows.push(['Request body', `<pre class="body">${clipped(e.request.body)}</pre>`])
-  const timing = e.ms !== undefined ? ` <span class="muted">· ${escapeHtml(e.ms)} ms</span>` : ''
-  const cut = e.dropped ? ` <span class="muted">· body cut off (<code>${clipped(e.dropped)}</code>)</span>` : ''
-  if (e.status) rows.push(['Status', `<strong>${escapeHtml(e.status)}</strong>${cut}${timing}`])
-  else if (e.dropped) rows.push(['Status', `no HTTP answer: connection dropped (<code>${clipped(e.dropped)}</code>)${timing}`])
-  else if (timing) rows.push(['Time', timing])
-  if (e.responseHeaders && Object.keys(e.responseHeaders).length) rows.push(['Response headers', headerTable(e.responseHeaders)])
-  if (e.bodyHead) rows.push(['Body (head)', `<pre class="body">${clipped(e.bodyHead)}</pre>`])
-  if (e.browser) rows.push(['In Chromium', clipped(e.browser)])
-  if (e.attackerFetches?.length)
-    rows.push(['Attacker fetches', `<ul class="fetches">${e.attackerFetches.map((url) => `<li><code>${clipped(url)}</code></li>`).join('')}</ul><span class="muted">the target fetched these from the attacker server</span>`])
-  return `<dl class="kv">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`
-}
 
 /** Key-order-independent JSON, to find which step is the `evidence` that decided the verdict. */
 const canonical = (value: unknown): string =>
@@ -117,15 +64,6 @@ const canonical = (value: unknown): string =>
     : Array.isArray(value)
       ? `[${value.map(canonical).join(',')}]`
       : JSON.stringify(value ?? null)
-
-function curlBlock(curl: string, key: string): string {
-  const long = curl.length > VISIBLE_CURL_CHARS
-  const source = long ? `full-${key}` : `curl-${key}`
-  // The full command lives in an inert <template>: parsed once, never laid out, read by Copy.
-  const full = long ? `<template id="${source}">${escapeHtml(curl)}</template>` : ''
-  const note = long ? `<p class="note">Showing the first ${number(VISIBLE_CURL_CHARS)} of ${number(curl.length)} characters; Copy copies the whole command.</p>` : ''
-  return `<div class="replay"><div class="replay-head"><h4>Replay</h4><button type="button" class="copy" data-source="${source}">Copy</button></div><pre class="curl" id="curl-${key}">${escapeHtml(long ? `${curl.slice(0, VISIBLE_CURL_CHARS)}…` : curl)}</pre>${note}<p class="hint replay-note">${escapeHtml(REPLAY_NOTE)}</p>${full}</div>`
-}
 
 function finding(r: CaseResult, key: string): string {
   const expected = expectedOf(r)
@@ -290,7 +228,9 @@ export function renderHtml(resultDocument: ResultDocument): string {
   // A run whose environment never came up has no cases: the cause takes their place, and no script is needed.
   const body = document.error
     ? environmentError(document.error)
-    : `${byProfile(document, profiles)}
+    : `${diagnosesSection(document)}
+${byProfile(document, profiles)}
+${comparisonSection(document, profiles)}
 <section class="filter-section"><h2>Filter</h2>${filters(document, suites)}</section>
 ${matrix(document, profiles, keys)}
 ${findings(document, keys)}`

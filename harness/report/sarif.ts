@@ -6,7 +6,7 @@ import { VISIBLE_CURL_CHARS } from './replay.ts'
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per case id, a result per failing or
- * warning case × profile, located at the config file (the place a team changes to fix the
+ * warning case × profile (naming its diagnosis, the root cause, when one explains it), located at the config file (the place a team changes to fix the
  * setup it describes). Passing, skipped and errored cases are not alerts; errors are listed as
  * tool notifications so a broken run is visible without posing as a finding.
  */
@@ -47,6 +47,7 @@ export function renderSarif(document: ResultDocument): string {
   const ruleIndex = new Map([...rules.keys()].map((id, i) => [id, i]))
   const location = { physicalLocation: { artifactLocation: { uri: (document.target.config ?? 'authconform.config.ts').split('\\').join('/') }, region: { startLine: 1 } } }
   const findings = document.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')
+  const diagnosisOf = new Map(document.diagnoses.flatMap((d) => [...d.failures, ...d.warnings].map((k) => [`${k.id} ${k.profile}`, d])))
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -66,17 +67,27 @@ export function renderSarif(document: ResultDocument): string {
             ],
           },
         ],
-        results: findings.map((c) => ({
-          ruleId: c.id,
-          ruleIndex: ruleIndex.get(c.id),
-          level: level(c),
-          message: { text: `[${c.profile}] ${c.verdict === 'warn' ? 'warning: ' : ''}${c.reason}${c.expected ? ` (expected failure: ${c.expected})` : ''}` },
-          locations: [location],
-          // Stable across runs: the same case failing in the same profile is the same alert.
-          partialFingerprints: { 'authconformCase/v1': `${document.target.name}:${c.id}:${c.profile}` },
-          properties: { profile: c.profile, verdict: c.verdict, severity: c.severity, ...(c.curl && { replay: c.curl.length > VISIBLE_CURL_CHARS ? `${c.curl.slice(0, VISIBLE_CURL_CHARS)}…` : c.curl }) },
-          ...(c.expected && { suppressions: [{ kind: 'external', justification: c.expected }] }),
-        })),
+        results: findings.map((c) => {
+          const diagnosis = diagnosisOf.get(`${c.id} ${c.profile}`)
+          const rootCause = diagnosis ? ` Root cause: ${diagnosis.title} (diagnosis ${diagnosis.id}; fix: ${diagnosis.fix.title}).` : ''
+          return {
+            ruleId: c.id,
+            ruleIndex: ruleIndex.get(c.id),
+            level: level(c),
+            message: { text: `[${c.profile}] ${c.verdict === 'warn' ? 'warning: ' : ''}${c.reason}${c.expected ? ` (expected failure: ${c.expected})` : ''}${rootCause}` },
+            locations: [location],
+            // Stable across runs: the same case failing in the same profile is the same alert.
+            partialFingerprints: { 'authconformCase/v1': `${document.target.name}:${c.id}:${c.profile}` },
+            properties: {
+              profile: c.profile,
+              verdict: c.verdict,
+              severity: c.severity,
+              ...(diagnosis && { diagnosis: diagnosis.id }),
+              ...(c.curl && { replay: c.curl.length > VISIBLE_CURL_CHARS ? `${c.curl.slice(0, VISIBLE_CURL_CHARS)}…` : c.curl }),
+            },
+            ...(c.expected && { suppressions: [{ kind: 'external', justification: c.expected }] }),
+          }
+        }),
       },
     ],
   }

@@ -1,6 +1,8 @@
 import type { CaseResult, Evidence, Verdict } from '../core/verdict.ts'
 import { ansi, VERDICT_COLORS } from './color.ts'
+import type { Comparison } from './comparison.ts'
 import type { ResultDocument } from './document.ts'
+import type { Profile } from '../core/profiles.ts'
 import { REPLAY_NOTE, VISIBLE_CURL_CHARS } from './replay.ts'
 import { printable } from '../core/text.ts'
 
@@ -72,10 +74,35 @@ function environmentError(error: NonNullable<ResultDocument['error']>): string[]
   return [`environment error: ${printable(error.message)} [${error.code}]`, ...error.details.map((line) => `  | ${printable(line)}`)]
 }
 
-/** The matrix, what was observed, every failure with evidence, and the summary line last. */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
+/** A few lines per root cause: what it is, what it explains, the one fix, its strongest evidence. */
+export function diagnosisLines(document: ResultDocument, style: Style): string[] {
+  const { diagnoses, unexplained } = document
+  if (!diagnoses.length) return []
+  const explainedFailures = diagnoses.reduce((n, d) => n + d.failures.length, 0)
+  const explainedWarnings = diagnoses.reduce((n, d) => n + d.warnings.length, 0)
+  const out = ['', `Diagnoses: ${count(diagnoses.length, 'root cause')} ${diagnoses.length === 1 ? 'explains' : 'explain'} ${explainedFailures} of ${document.summary.failed} failures and ${explainedWarnings} of ${document.summary.warned} warnings`]
+  diagnoses.forEach((d, i) => {
+    const explained = [...d.failures, ...d.warnings]
+    const ids = [...new Set(explained.map((k) => k.id))]
+    const shown = ids.slice(0, 4).join(', ') + (ids.length > 4 ? `, … (${ids.length - 4} more)` : '')
+    const what = [d.failures.length && count(d.failures.length, 'failure'), d.warnings.length && count(d.warnings.length, 'warning')].filter(Boolean).join(' and ')
+    out.push(`  ${i + 1}. ${paint(style, d.verdict, `${d.severity.toUpperCase()}`)} ${d.title}`)
+    out.push(`     explains: ${what} in ${d.profiles.join(', ')}: ${shown}`)
+    out.push(`     fix:      ${d.fix.title} (code per library: authconform explain ${d.evidence.id})`)
+    out.push(printable(`     evidence: ${d.evidence.id} (${d.evidence.profile}): ${d.evidence.reason}`))
+    if (d.evidence.curl && d.verdict === 'fail') out.push(printable(`     replay:   ${d.evidence.curl.length > VISIBLE_CURL_CHARS ? `${d.evidence.curl.slice(0, VISIBLE_CURL_CHARS)}…` : d.evidence.curl}`))
+  })
+  const failures = unexplained.filter((k) => k.verdict === 'fail').length
+  if (unexplained.length) out.push(`  Not explained by a diagnosis: ${count(failures, 'failure')} and ${count(unexplained.length - failures, 'warning')} (each is listed below)`)
+  return out
+}
+
+/** The root causes first, then the matrix, what was observed, every failure with evidence, and the summary line last. */
 export function renderTerminal(document: ResultDocument, style: Style): string {
   const detail = style.detail ?? 'normal'
-  const out: string[] = detail === 'quiet' ? [] : [...browserLine(document.browser), ...matrix(document, style)]
+  const out: string[] = detail === 'quiet' ? diagnosisLines(document, style) : [...browserLine(document.browser), ...diagnosisLines(document, style), ...matrix(document, style)]
   if (document.error) out.push('', ...environmentError(document.error))
   if (detail === 'verbose') {
     out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${printable(r.reason)}`))
@@ -97,9 +124,37 @@ export function renderTerminal(document: ResultDocument, style: Style): string {
       const s = document.summary.byProfile[profile]
       if (s) out.push(`  ${profile.padEnd(7)}${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`)
     }
+    if (document.comparison) out.push(...comparisonLines(document.comparison, document.profiles, style))
   }
   out.push('', summaryLine(document))
   return out.join('\n') + '\n'
+}
+
+const SHOWN_DIFFERENCES = 15
+
+/** Where the profiles' verdicts differ, then what only some of them carry. */
+function comparisonLines(comparison: Comparison, profiles: readonly Profile[], style: Style): string[] {
+  const out: string[] = []
+  const { differing, onlyIn } = comparison
+  if (differing.length) {
+    const width = Math.max(...differing.map((d) => d.id.length))
+    out.push('', `Where the profiles differ (${count(differing.length, 'case')})`)
+    for (const d of differing.slice(0, SHOWN_DIFFERENCES)) {
+      const cells = profiles.map((p) => {
+        const verdict = d.verdicts[p]
+        return verdict ? `${p} ${paint(style, verdict, label(verdict).padEnd(4))}` : `${p} -   `
+      })
+      out.push(`  ${d.id.padEnd(width)}  ${cells.join('  ')}`)
+    }
+    if (differing.length > SHOWN_DIFFERENCES) out.push(`  … and ${differing.length - SHOWN_DIFFERENCES} more (the JSON and HTML reports list every one)`)
+  } else out.push('', 'Where the profiles differ: nowhere; every case judged in several profiles got the same verdict in each')
+  if (onlyIn.length) {
+    out.push('', 'Risks only some profiles carry')
+    for (const group of onlyIn) {
+      out.push(`  ${group.profiles.join(', ')} only: ${group.suites.join(', ')} — ${count(group.cases.length, 'case')}: ${group.failed} failed, ${group.warned} warned, ${group.passed} passed`)
+    }
+  }
+  return out
 }
 
 /** Grouped by suite, one line per case (a column per profile). */

@@ -6,6 +6,7 @@ import { claimsCases } from './claims.ts'
 import { corsCases } from './cors.ts'
 import { cryptoCases } from './crypto.ts'
 import { databaseCases } from './database.ts'
+import { DIAGNOSES } from './diagnoses.ts'
 import type { Case } from '../../harness/core/case.ts'
 import { remedyNamed } from './remedies.ts'
 import { SUITE_DESCRIPTIONS } from './suites.ts'
@@ -45,4 +46,4 @@ export const SUITES: readonly string[] = [...new Set(CASES.map((c) => c.suite))]
 if (new Set(CASES.map((c) => c.id)).size !== CASES.length) throw new Error('duplicate case id in the catalogue')
 
 /** The catalogue as the engine receives it (harness/core/catalogue.ts). */
-export const CATALOGUE: Catalogue = { cases: CASES, suites: SUITES, suiteDescriptions: SUITE_DESCRIPTIONS, remedy: remedyNamed }
+export const CATALOGUE: Catalogue = { cases: CASES, suites: SUITES, suiteDescriptions: SUITE_DESCRIPTIONS, remedy: remedyNamed, diagnoses: DIAGNOSES }

@@ -1,10 +1,11 @@
 import { describe, test } from 'vitest'
-import { confusion, REFERENCE_RUN_TIMEOUT_MS, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
+import { confusion, diagnosisMismatch, REFERENCE_RUN_TIMEOUT_MS, referenceTargets, runReferenceTarget } from '../support/reference-targets.ts'
 
 /**
  * The harness proves itself: good reference targets (libraries on their documented defaults)
  * fail nothing; each flawed one fails exactly the case ids in its manifest, in every profile —
- * no more, no fewer. Warns are exact too, so a judgement that drifts shows up here.
+ * no more, no fewer. Warns are exact too, so a judgement that drifts shows up here. Its first
+ * diagnosis names its flaw and explains those failures; a good target has no diagnosis.
  */
 // Three targets at a time: most of a run waits on the verifiers' JWKS cooldowns (30 s each).
 describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (manifest) => {
@@ -29,6 +30,8 @@ describe.concurrent.each(referenceTargets())('reference target $name ($kind)', (
         })
       }
       if (manifest.kind === 'good') expect(manifest.mustFail).toEqual([])
+      // The root cause comes first and explains the manifest's failures; a good target has none.
+      expect(diagnosisMismatch(document!, manifest)).toBeUndefined()
       // Warns never gate: a target whose flaw is warn-level (a refetch storm) exits 0.
       expect(cli.code).toBe(manifest.mustFail.length ? 1 : 0)
       expect(cli.stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, \d+ failed, \d+ warned, \d+ skipped, 0 errored$/)

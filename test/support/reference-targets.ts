@@ -19,6 +19,12 @@ export interface Manifest {
   mustFail: string[]
   mustWarn?: string[]
   inProfile?: Record<string, { mustFail?: string[]; mustWarn?: string[] }>
+  /**
+   * Flawed targets: the diagnosis (suites/catalogue/diagnoses.ts) that must come first and
+   * explain every failure the manifest predicts; null when the flaw is one a mainstream library
+   * shows on its defaults (its warnings then stand alone). Good targets have none.
+   */
+  diagnosis?: string | null
 }
 
 export const TARGETS_DIR = path.join(REPO, 'fixtures/targets')
@@ -76,4 +82,19 @@ export function confusion(document: ResultDocument, manifest: Manifest): Confusi
     const warns = compare(predicted('mustWarn'), warned)
     return { profile, expected, failed, ...compare(expected, failed), errored: ids('error'), warned, warnsMissing: warns.missing, warnsUnexpected: warns.unexpected }
   })
+}
+
+/**
+ * Whether the run's diagnoses match the manifest: a good target has none; a flawed one's first
+ * diagnosis is the manifest's and explains each predicted failure in every profile. The
+ * mismatch in words, or undefined.
+ */
+export function diagnosisMismatch(document: ResultDocument, manifest: Manifest): string | undefined {
+  const found = document.diagnoses.map((d) => d.id)
+  if (manifest.kind === 'good' || manifest.diagnosis === null) return found.length ? `no diagnosis expected, got ${found.join(', ')}` : undefined
+  const [top] = document.diagnoses
+  if (top?.id !== manifest.diagnosis) return `expected ${manifest.diagnosis} first, got ${found.join(', ') || 'none'}`
+  const explained = new Set(top.failures.map((k) => `${k.id} ${k.profile}`))
+  const unexplained = confusion(document, manifest).flatMap((row) => row.expected.filter((id) => row.failed.includes(id) && !explained.has(`${id} ${row.profile}`)).map((id) => `${id} [${row.profile}]`))
+  return unexplained.length ? `${manifest.diagnosis} does not explain ${unexplained.join(', ')}` : undefined
 }

@@ -34,14 +34,17 @@ describe('the replay note', () => {
     const out = renderTerminal(withReplays, { color: false })
     expect(out.match(/note: replays use/g)).toHaveLength(1)
     expect(out).toContain(`\nFailures\n  note: ${REPLAY_NOTE}\nFAIL [high] claims/exp-past`)
-    expect(out.match(/ {4}replay: {3}curl/g)).toHaveLength(2)
+    expect(out.match(/^ {4}replay: {3}curl/gm)).toHaveLength(2)
     const noReplays = renderTerminal(resultDocument([caseResult({ id: 'claims/exp-past', verdict: 'fail' })]), { color: false })
     expect(noReplays).not.toContain('note: replays')
   })
 
   test('the HTML report says it next to each replay', () => {
     const html = renderHtml(withReplays)
-    expect(html.match(/<p class="hint replay-note">replays use this run&#39;s token/g)).toHaveLength(2)
+    // Two findings' replays, and the diagnosis's strongest evidence carries one of them again.
+    const replays = html.match(/<div class="replay">/g) ?? []
+    expect(replays.length).toBeGreaterThanOrEqual(2)
+    expect(html.match(/<p class="hint replay-note">replays use this run&#39;s token/g)).toHaveLength(replays.length)
     expect(html).toContain('`authconform issuer --port &lt;port&gt;`')
   })
 })

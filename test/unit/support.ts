@@ -1,3 +1,6 @@
+import { diagnose } from '../../harness/core/diagnosis.ts'
+import { compareProfiles } from '../../harness/report/comparison.ts'
+import { CATALOGUE } from '../../suites/catalogue/index.ts'
 import { expect } from 'vitest'
 import { resolveConfig } from '../../harness/config/resolve.ts'
 import type { Principal } from '../../harness/core/context.ts'
@@ -58,6 +61,7 @@ export function caseResult(result: Partial<CaseResult> & Pick<CaseResult, 'id' |
 export function resultDocument(cases: CaseResult[], options: { profiles?: Profile[]; runErrors?: string[] } = {}): ResultDocument {
   const failOn = 'low'
   const runErrors = options.runErrors ?? []
+  const profiles = options.profiles ?? ['EdDSA']
   return {
     schemaVersion: 1,
     tool: { name: 'authconform', version: '0.0.0-test' },
@@ -65,10 +69,12 @@ export function resultDocument(cases: CaseResult[], options: { profiles?: Profil
     durationMs: 1234,
     target: { name: '127.0.0.1:8000', url: 'http://127.0.0.1:8000' },
     runtime: { postgres: 'embedded', reason: 'test' },
-    profiles: options.profiles ?? ['EdDSA'],
+    profiles,
     failOn,
     cases,
+    ...diagnose(cases, CATALOGUE.diagnoses, CATALOGUE.remedy),
     summary: summarizeDocument(cases),
+    ...(profiles.length > 1 && { comparison: compareProfiles(cases, profiles) }),
     runErrors,
     exitCode: exitCodeFor(cases, failOn, runErrors),
   }
