@@ -40,6 +40,8 @@ const RUN_OPTIONS = `Run options:
   --sarif <file>           write SARIF 2.1.0 (GitHub code scanning)
   --fail-on <severity>     critical|high|medium|low|info: lowest failing severity that exits 1 (default low)
   --expected-failures <f>  JSON [{ id, profile?, reason }]: known gaps that do not fail the run
+  --baseline <file>        an earlier run's --json document: mark each result new, fixed or unchanged
+  --fail-on-new            with --baseline: only failures new since it exit 1
   --quiet                  no progress, no matrix: failures, errors and the summary line
   --verbose                also every case's reason
   --timings                where the time went (environment, vitest, cases, cleanup, reports) on stderr
@@ -107,6 +109,8 @@ async function runCommand(args: string[]): Promise<number> {
       'expected-failures': { type: 'string' },
       quiet: { type: 'boolean' },
       lanes: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'fail-on-new': { type: 'boolean' },
       verbose: { type: 'boolean' },
       timings: { type: 'boolean' },
       'fail-on': { type: 'string' },
@@ -141,6 +145,8 @@ async function runCommand(args: string[]): Promise<number> {
     databaseUrl: values['database-url'],
     issuerPort: port === undefined ? undefined : Number(port),
     lanes: values.lanes,
+    baseline: values.baseline,
+    failOnNew: values['fail-on-new'],
   }
   if (values.quiet && values.verbose) throw new AuthconformError('ERR_USAGE', '--quiet and --verbose contradict each other: pick one')
   const config = await loadConfig({ configPath, overrides })

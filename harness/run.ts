@@ -3,6 +3,7 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { diagnose } from './core/diagnosis.ts'
 import { compareProfiles } from './report/comparison.ts'
+import { compareWithBaseline } from './report/baseline.ts'
 import { findCase, selectCases, validateSelection, type Catalogue } from './core/catalogue.ts'
 import { selectedProfiles } from './config/load.ts'
 import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
@@ -178,7 +179,16 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
     catalogue.cases.map((c) => c.id),
     profiles,
   )
-  const { cases: results, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
+  const { cases: covered, expectedFailures } = applyExpectedFailures(sorted, config.expectedFailures, config.expectedFailuresFile && path.relative(process.cwd(), config.expectedFailuresFile))
+  const compared = config.baseline
+    ? compareWithBaseline(
+        covered,
+        config.baseline,
+        PACKAGE_VERSION,
+        catalogue.cases.map((c) => c.id),
+      )
+    : undefined
+  const results = compared?.cases ?? covered
   const runErrors = interrupted ? [...collector.runErrors, `interrupted by ${interrupted}: ${results.length} results before the run was stopped`] : collector.runErrors
   const browser = run.environment?.context.browser
   return {
@@ -195,6 +205,8 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
     ...(browser && { browser: { ...browser.chromium, ...(browser.error && { error: browser.error }) } }),
     profiles,
     failOn: config.failOn,
+    ...(config.failOnNew && { failOnNew: true as const }),
+    ...(compared && { baseline: compared.summary }),
     cases: results,
     ...diagnose(results, catalogue.diagnoses, catalogue.remedy),
     summary: summarizeDocument(results),
@@ -203,7 +215,7 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
     timings: { phasesMs: phases, caseOverheadMs: collector.overheadSummary() },
     ...(interrupted && { interrupted }),
     runErrors,
-    exitCode: interrupted ? (interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm) : exitCodeFor(results, config.failOn, runErrors),
+    exitCode: interrupted ? (interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm) : exitCodeFor(results, config.failOn, runErrors, config.failOnNew),
   }
 }
 

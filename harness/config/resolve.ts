@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as z from 'zod'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { PROFILES } from '../core/profiles.ts'
+import { readBaseline } from '../report/baseline.ts'
 import { configSchema, describeIssues, expectedFailureSchema, type ExpectedFailure, type ResolvedConfig } from './schema.ts'
 
 /** Settings that can come from the command line; each overrides the config file's value. */
@@ -19,6 +20,8 @@ export interface ConfigOverrides {
   sarif?: string
   expectedFailures?: string
   failOn?: string
+  baseline?: string
+  failOnNew?: boolean
   runtime?: string
   databaseUrl?: string
   issuerPort?: number
@@ -61,10 +64,12 @@ function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record
   }
   if (o.expectedFailures) merged.expectedFailures = path.resolve(o.expectedFailures)
   if (o.failOn) merged.failOn = o.failOn
+  if (o.baseline) merged.baseline = path.resolve(o.baseline)
+  if (o.failOnNew) merged.failOnNew = true
   if (o.runtime) merged.runtime = o.runtime
   if (o.databaseUrl) merged.databaseUrl = o.databaseUrl
   if (o.issuerPort !== undefined) merged.issuer = { ...merged.issuer, port: o.issuerPort }
-  if (o.lanes) merged.keys = { ...merged.keys, lanes: true }
+  if (o.lanes !== undefined) merged.keys = { ...merged.keys, lanes: o.lanes }
   return merged
 }
 
@@ -80,7 +85,8 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     throw new AuthconformError('ERR_CONFIG_INVALID', `invalid config${where}: ${problems.join('; ')}`, { details: problems.slice(1) })
   }
   const configDir = configPath ? path.dirname(configPath) : process.cwd()
-  const { expectedFailures, ...data } = parsed.data
+  const { expectedFailures, baseline, ...data } = parsed.data
+  if (data.failOnNew && !baseline) throw new AuthconformError('ERR_CONFIG_INVALID', `failOnNew (--fail-on-new) needs a baseline to say what is new: add --baseline previous.json (the JSON document of an earlier run)`)
   const expectedFailuresFile = typeof expectedFailures === 'string' ? path.resolve(configDir, expectedFailures) : undefined
   const resolved: ResolvedConfig = {
     ...data,
@@ -88,6 +94,7 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     configDir,
     expectedFailures: expectedFailuresFile ? readExpectedFailures(expectedFailuresFile) : ((expectedFailures as ExpectedFailure[] | undefined) ?? []),
     ...(expectedFailuresFile && { expectedFailuresFile }),
+    ...(baseline && { baseline: readBaseline(path.resolve(configDir, baseline)) }),
   }
   resolved.target.cwd = path.resolve(configDir, resolved.target.cwd ?? '.')
   const unsupported = (resolved.profiles ?? []).filter((p) => !resolved.target.profiles.includes(p))

@@ -1,3 +1,4 @@
+import type { Baseline } from '../report/baseline.ts'
 import * as z from 'zod'
 import { PROFILES } from '../core/profiles.ts'
 import { SEVERITIES } from '../core/severity.ts'
@@ -196,13 +197,19 @@ export const configSchema = z.strictObject({
     })
     .default({ windowSeconds: 30, stormTokens: 200, stormSeconds: 10, stormBudget: 5, lanes: false }),
   requestTimeoutMs: z.number().int().positive().default(5_000),
+  /** A previous run's JSON result document (relative to the config): each result is marked new, fixed or unchanged. */
+  baseline: z.string().min(1).optional(),
+  /** With a baseline: only failures new since it fail the run (a backend adopting authconform with known findings). */
+  failOnNew: z.boolean().default(false),
   /** Known failures: a JSON file (relative to the config) or the entries themselves. */
   expectedFailures: z.union([z.string().min(1), z.array(expectedFailureSchema)]).optional(),
   reports: z.strictObject({ json: z.string().optional(), junit: z.string().optional(), html: z.string().optional(), sarif: z.string().optional() }).default({}),
 })
 
 export type UserConfig = z.input<typeof configSchema>
-export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'expectedFailures'> & {
+export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'expectedFailures' | 'baseline'> & {
+  /** The baseline's results, read from its file. */
+  baseline?: Baseline
   configPath?: string
   configDir: string
   /** The entries, read from the file when the config named one. */

@@ -10,8 +10,8 @@ import type { CaseResult, Evidence } from './verdict.ts'
  * (suites/catalogue/diagnoses.ts); this module applies them to a run's results.
  */
 
-/** Which results a rule reads: a case id, `suite/*`, a `prefix*` glob, or every answer that was a 5xx. */
-export type Symptom = string | { status: '5xx' }
+/** Which results a rule reads: a case id, `suite/*` or a `prefix*` glob. */
+export type Symptom = string
 
 export interface DiagnosisRule {
   /** Stable, kebab-case: what SARIF and baselines refer to. */
@@ -21,11 +21,11 @@ export interface DiagnosisRule {
   /** The remedy (`authconform explain`) that fixes the cause, per library. */
   remedy: string
   /**
-   * When the cause is proven in one profile's results: every symptom in `all` is a finding, or
-   * at least `count` (default 1) findings match `any`. A finding is a fail; with `warns`, a warn
-   * too (for causes whose every symptom the verdict policy makes a warn).
+   * When the cause is proven in one profile's results: every symptom in `all` failed, or at
+   * least `count` (default 1) failures match `any`. Warnings never prove a cause (a library on
+   * its defaults warns), though a proven cause claims the warnings it explains.
    */
-  sign: { all?: readonly Symptom[]; any?: readonly Symptom[]; count?: number; warns?: boolean }
+  sign: { all?: readonly Symptom[]; any?: readonly Symptom[]; count?: number }
   /** What else the cause explains once proven: failing and warning results it claims (its sign always). */
   explains?: readonly Symptom[]
 }
@@ -39,9 +39,7 @@ export interface ResultKey {
 export interface Diagnosis {
   id: string
   title: string
-  /** fail when it explains a failure; warn when it explains warnings only. */
-  verdict: 'fail' | 'warn'
-  /** The worst severity among the results it explains (failures first). */
+  /** The worst severity among the failures it explains. */
   severity: Severity
   profiles: Profile[]
   failures: ResultKey[]
@@ -53,18 +51,14 @@ export interface Diagnosis {
 }
 
 const matchesPattern = (pattern: string, id: string) => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id)
-const answeredServerError = (r: CaseResult) => (r.evidence?.status ?? 0) >= 500
-
-function matches(symptom: Symptom, r: CaseResult): boolean {
-  return typeof symptom === 'string' ? matchesPattern(symptom, r.id) : answeredServerError(r)
-}
+const matches = (symptom: Symptom, r: CaseResult) => matchesPattern(symptom, r.id)
 
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
 const worst = (results: readonly CaseResult[]): Severity => SEVERITY_ORDER.find((s) => results.some((r) => r.severity === s)) ?? 'info'
 
 /** Whether the rule's sign holds in one profile's findings. */
 function proven(rule: DiagnosisRule, findings: readonly CaseResult[]): boolean {
-  const counted = rule.sign.warns ? findings : findings.filter((r) => r.verdict === 'fail')
+  const counted = findings.filter((r) => r.verdict === 'fail')
   const all = rule.sign.all ?? []
   const any = rule.sign.any ?? []
   if (all.length === 0 && any.length === 0) return false
@@ -75,7 +69,7 @@ function proven(rule: DiagnosisRule, findings: readonly CaseResult[]): boolean {
 /**
  * Applies the rules in order, profile by profile: a proven rule claims the failing and warning
  * results it explains that no earlier rule claimed, so every result belongs to at most one
- * diagnosis. Failures first, then the worst severity, then the most failures explained.
+ * diagnosis. The worst severity first, then the most failures explained.
  */
 export function diagnose(results: readonly CaseResult[], rules: readonly DiagnosisRule[], remedy: (name: string) => Remedy): { diagnoses: Diagnosis[]; unexplained: (ResultKey & { verdict: 'fail' | 'warn' })[] } {
   const findings = results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn')
@@ -86,7 +80,10 @@ export function diagnose(results: readonly CaseResult[], rules: readonly Diagnos
     for (const rule of rules) {
       if (!proven(rule, inProfile)) continue
       const symptoms = [...(rule.sign.all ?? []), ...(rule.sign.any ?? []), ...(rule.explains ?? [])]
-      for (const r of inProfile) if (!claimedBy.has(r) && symptoms.some((symptom) => matches(symptom, r))) claimedBy.set(r, rule)
+      const claims = inProfile.filter((r) => !claimedBy.has(r) && symptoms.some((symptom) => matches(symptom, r)))
+      // Its proof already explained by a deeper cause: what is left (warnings) is not this one's.
+      if (!claims.some((r) => r.verdict === 'fail')) continue
+      for (const r of claims) claimedBy.set(r, rule)
     }
   }
   const key = (r: CaseResult): ResultKey => ({ id: r.id, profile: r.profile })
@@ -94,16 +91,14 @@ export function diagnose(results: readonly CaseResult[], rules: readonly Diagnos
     const explained = findings.filter((r) => claimedBy.get(r) === rule)
     if (explained.length === 0) return []
     const failures = explained.filter((r) => r.verdict === 'fail')
-    const decisive = failures.length ? failures : explained
-    const severity = worst(decisive)
-    const proving = decisive.filter((r) => r.severity === severity)
+    const severity = worst(failures)
+    const proving = failures.filter((r) => r.severity === severity)
     const strongest = proving.find((r) => [...(rule.sign.all ?? []), ...(rule.sign.any ?? [])].some((symptom) => matches(symptom, r))) ?? proving[0]!
     const { title, snippets } = remedy(rule.remedy)
     return [
       {
         id: rule.id,
         title: rule.title,
-        verdict: failures.length ? 'fail' : 'warn',
         severity,
         profiles: [...new Set(explained.map((r) => r.profile))],
         failures: failures.map(key),
@@ -113,7 +108,7 @@ export function diagnose(results: readonly CaseResult[], rules: readonly Diagnos
       },
     ]
   })
-  diagnoses.sort((x, y) => Number(y.verdict === 'fail') - Number(x.verdict === 'fail') || rank(y.severity) - rank(x.severity) || y.failures.length - x.failures.length)
+  diagnoses.sort((x, y) => rank(y.severity) - rank(x.severity) || y.failures.length - x.failures.length)
   const unexplained = findings.filter((r) => !claimedBy.has(r)).map((r) => ({ ...key(r), verdict: r.verdict as 'fail' | 'warn' }))
   return { diagnoses, unexplained }
 }
@@ -129,7 +124,7 @@ export function checkRules(rules: readonly DiagnosisRule[], caseIds: readonly st
     ids.add(rule.id)
     if (!remedyExists(rule.remedy)) problems.push(`diagnosis ${rule.id}: no remedy named ${rule.remedy}`)
     for (const symptom of [...(rule.sign.all ?? []), ...(rule.sign.any ?? []), ...(rule.explains ?? [])]) {
-      if (typeof symptom === 'string' && !caseIds.some((id) => matchesPattern(symptom, id))) problems.push(`diagnosis ${rule.id}: ${symptom} matches no case`)
+      if (!caseIds.some((id) => matchesPattern(symptom, id))) problems.push(`diagnosis ${rule.id}: ${symptom} matches no case`)
     }
   }
   return problems

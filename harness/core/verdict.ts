@@ -51,6 +51,8 @@ export interface CaseResult {
   expected?: string
   /** How long the case took, and how much of that was waiting on the target (harness overhead is the rest). */
   timing?: { totalMs: number; targetMs?: number }
+  /** Against a baseline (--baseline): a finding that is new or worse, one that is gone or milder, or the same. */
+  change?: 'new' | 'fixed' | 'unchanged'
   /** The reason reports a measurement (a cache lifetime, a fetch count) worth showing on a pass too. */
   measured?: boolean
 }

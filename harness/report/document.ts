@@ -1,3 +1,4 @@
+import type { BaselineSummary } from './baseline.ts'
 import type { Comparison } from './comparison.ts'
 import type { Diagnosis, ResultKey } from '../core/diagnosis.ts'
 import type { Profile } from '../core/profiles.ts'
@@ -18,6 +19,10 @@ export interface ResultDocument {
   browser?: { executable?: string; version?: string; error?: string }
   profiles: Profile[]
   failOn: Severity
+  /** --fail-on-new: only failures new since the baseline gate the exit code. */
+  failOnNew?: true
+  /** --baseline: what changed since that run (each result's `change` says how it moved). */
+  baseline?: BaselineSummary
   cases: CaseResult[]
   /** Root causes, most serious first: each explains failing and warning results (each result at most one). */
   diagnoses: Diagnosis[]
@@ -43,14 +48,17 @@ export interface ResultDocument {
   exitCode: number
 }
 
-/** A failure that fails the run: not covered by the expected-failures file, and at or above failOn. */
-export function gates(result: Pick<CaseResult, 'verdict' | 'expected' | 'severity'>, failOn: Severity): boolean {
-  return result.verdict === 'fail' && !result.expected && atLeast(result.severity, failOn)
+/**
+ * A failure that fails the run: not covered by the expected-failures file, at or above failOn,
+ * and (with --fail-on-new) new since the baseline.
+ */
+export function gates(result: Pick<CaseResult, 'verdict' | 'expected' | 'severity' | 'change'>, failOn: Severity, onlyNew = false): boolean {
+  return result.verdict === 'fail' && !result.expected && atLeast(result.severity, failOn) && (!onlyNew || result.change === 'new')
 }
 
 /** 0 all good; 1 a fail at or above failOn, or any case that could not be judged. */
-export function exitCodeFor(cases: CaseResult[], failOn: Severity, runErrors: string[]): 0 | 1 {
-  const gating = cases.some((c) => gates(c, failOn) || c.verdict === 'error')
+export function exitCodeFor(cases: CaseResult[], failOn: Severity, runErrors: string[], onlyNew = false): 0 | 1 {
+  const gating = cases.some((c) => gates(c, failOn, onlyNew) || c.verdict === 'error')
   return gating || runErrors.length ? 1 : 0
 }
 

@@ -58,8 +58,8 @@ function table(header: string[], rows: string[][]): string[] {
 /** What the exit code means for this run: the line a reviewer reads first. */
 function gateOutcome(document: ResultDocument): string {
   const failures = document.cases.filter((c) => c.verdict === 'fail')
-  const gating = failures.filter((c) => gates(c, document.failOn)).length
-  const below = failures.filter((c) => !c.expected && !gates(c, document.failOn)).length
+  const gating = failures.filter((c) => gates(c, document.failOn, document.failOnNew)).length
+  const below = failures.filter((c) => !c.expected && !gates(c, document.failOn, document.failOnNew)).length
   const expected = failures.filter((c) => c.expected).length
   const errored = document.summary.errored
   const threshold = `\`--fail-on ${document.failOn}\``
@@ -81,6 +81,8 @@ function gateOutcome(document: ResultDocument): string {
  */
 export function renderGithubSummary(document: ResultDocument): string {
   const out = [`## authconform: ${cell(document.target.name)}`, '', `**${summaryLine(document)}** — ${document.profiles.join(', ')}, ${(document.durationMs / 1000).toFixed(1)} s`, '', gateOutcome(document)]
+  const b = document.baseline
+  if (b) out.push('', `Since the baseline ${code(b.file)} (authconform ${cell(b.version)}): **${b.new} new**, ${b.fixed} fixed, ${b.unchanged} unchanged${document.failOnNew ? ' — only new failures fail the job' : ''}.`)
   if (document.diagnoses.length) {
     out.push(
       '',
@@ -100,7 +102,7 @@ export function renderGithubSummary(document: ResultDocument): string {
     if (unexplained) out.push('', `${plural(unexplained, 'failure')} no diagnosis explains: see the table below.`)
   }
   const failures = document.cases.filter((c) => c.verdict === 'fail')
-  const failsTheJob = (c: CaseResult) => gates(c, document.failOn)
+  const failsTheJob = (c: CaseResult) => gates(c, document.failOn, document.failOnNew)
   if (failures.length) {
     // Gating failures first: when the table is cut, what is cut does not fail the job.
     const ordered = [...failures.filter(failsTheJob), ...failures.filter((c) => !failsTheJob(c))]

@@ -30,7 +30,7 @@ function diagnosisCard(d: Diagnosis, index: number): string {
   const what = [d.failures.length && plural(d.failures.length, 'failure'), d.warnings.length && plural(d.warnings.length, 'warning')].filter(Boolean).join(' and ')
   const evidence = d.evidence
   return `<article class="diagnosis" id="diagnosis-${escapeHtml(d.id)}" data-diagnosis="${escapeHtml(d.id)}">
-<h3><span class="rank">${index + 1}</span>${verdictBadge(d.verdict)}${severityBadge(d.severity)} ${escapeHtml(d.title)}</h3>
+<h3><span class="rank">${index + 1}</span>${severityBadge(d.severity)} ${escapeHtml(d.title)}</h3>
 <p><strong>Explains</strong> ${escapeHtml(what)} in ${d.profiles.map((p) => `<span class="chip">${escapeHtml(p)}</span>`).join(' ')}: ${ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</p>
 <p><strong>Fix:</strong> ${escapeHtml(d.fix.title)} <span class="muted">(remedy <code>${escapeHtml(d.fix.remedy)}</code>; <code>authconform explain ${escapeHtml(evidence.id)}</code>)</span></p>
 ${snippets(d.fix)}

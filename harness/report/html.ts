@@ -84,14 +84,14 @@ function finding(r: CaseResult, key: string): string {
     parts.push(`<h4>Steps</h4><ol class="steps">${items.join('')}</ol>`)
   }
   if (r.curl) parts.push(curlBlock(r.curl, key))
-  return `<details class="finding" id="${key}" ${filterData(r)}><summary>${verdictBadge(r.verdict)}${severityBadge(r.severity)}<code class="case-id">${escapeHtml(r.id)}</code><span class="profile">${escapeHtml(r.profile)}</span>${expected ? '<span class="tag xfail-tag">expected</span>' : ''}<span class="title">${escapeHtml(r.title)}</span></summary><div class="finding-body">${parts.join('')}</div></details>`
+  return `<details class="finding" id="${key}" ${filterData(r)}><summary>${verdictBadge(r.verdict)}${severityBadge(r.severity)}<code class="case-id">${escapeHtml(r.id)}</code><span class="profile">${escapeHtml(r.profile)}</span>${expected ? '<span class="tag xfail-tag">expected</span>' : ''}${r.change && r.change !== 'unchanged' ? `<span class="tag change-${r.change}">${r.change}</span>` : ''}<span class="title">${escapeHtml(r.title)}</span></summary><div class="finding-body">${parts.join('')}</div></details>`
 }
 
 function statusLine(document: ResultDocument): string {
   if (document.error)
     return `<div class="status bad"><span class="status-word">DID NOT RUN</span><span>exit code ${escapeHtml(document.exitCode)} · the environment could not start: ${escapeHtml(document.error.message)} [${escapeHtml(document.error.code)}]</span></div>`
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-  const gating = document.cases.filter((c) => gates(c, document.failOn)).length
+  const gating = document.cases.filter((c) => gates(c, document.failOn, document.failOnNew)).length
   const expected = document.cases.filter((c) => c.verdict === 'fail' && expectedOf(c)).length
   const problems = [
     gating ? `${plural(gating, 'failure')} at or above ${escapeHtml(document.failOn)}` : `no failure at or above ${escapeHtml(document.failOn)}`,
@@ -114,6 +114,14 @@ function header(document: Document, profiles: Profile[]): string {
     ...(document.browser ? [['Browser', browserCell(document.browser)] as [string, string]] : []),
     ['Started', `${escapeHtml(timestamp(document.startedAt))} <span class="muted">· took ${escapeHtml(duration(document.durationMs))}</span>`],
   ]
+  const b = document.baseline
+  if (b) {
+    const notIn = b.notInBaseline.length ? ` · ${b.otherCatalogue ? `new to the catalogue since ${escapeHtml(b.version)}` : 'not run in the baseline'}: ${b.notInBaseline.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}` : ''
+    meta.push([
+      'Baseline',
+      `<code>${escapeHtml(b.file)}</code> <span class="muted">(authconform ${escapeHtml(b.version)})</span>: <strong>${number(b.new)} new</strong>, ${number(b.fixed)} fixed, ${number(b.unchanged)} unchanged${document.failOnNew ? ' · only new failures fail the run' : ''}${notIn}`,
+    ])
+  }
   const x = document.expectedFailures
   if (x) {
     const fixed = (x.fixed ?? []).map(

@@ -15,8 +15,11 @@ const escapeXml = (text: string) =>
  */
 type Outcome = 'passed' | 'finding' | 'failure' | 'expected' | 'error' | 'skipped'
 
-function outcomeOf(result: CaseResult, failOn: ResultDocument['failOn']): Outcome {
-  if (result.verdict === 'fail') return result.expected ? 'expected' : gates(result, failOn) ? 'failure' : 'finding'
+/** What decides whether a failure fails the run. */
+type Policy = Pick<ResultDocument, 'failOn' | 'failOnNew'>
+
+function outcomeOf(result: CaseResult, policy: Policy): Outcome {
+  if (result.verdict === 'fail') return result.expected ? 'expected' : gates(result, policy.failOn, policy.failOnNew) ? 'failure' : 'finding'
   if (result.verdict === 'warn') return 'finding'
   if (result.verdict === 'error') return 'error'
   if (result.verdict === 'skip') return 'skipped'
@@ -24,8 +27,8 @@ function outcomeOf(result: CaseResult, failOn: ResultDocument['failOn']): Outcom
 }
 
 /** The counts of a <testsuite> or <testsuites>: each matches the elements written for it. */
-function counts(results: CaseResult[], failOn: ResultDocument['failOn']): string {
-  const outcomes = results.map((r) => outcomeOf(r, failOn))
+function counts(results: CaseResult[], policy: Policy): string {
+  const outcomes = results.map((r) => outcomeOf(r, policy))
   const count = (...kinds: Outcome[]) => outcomes.filter((o) => kinds.includes(o)).length
   return `tests="${results.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped', 'expected')}"`
 }
@@ -51,11 +54,11 @@ function properties(r: CaseResult): string {
   return `      <properties>\n${lines.join('\n')}\n      </properties>`
 }
 
-function testcase(r: CaseResult, failOn: ResultDocument['failOn']): string {
+function testcase(r: CaseResult, policy: Policy): string {
   const attrs = `classname="authconform.${escapeXml(r.suite)}.${r.profile}" name="${escapeXml(r.id)}" time="${seconds(r.evidence?.ms ?? 0)}"`
   const detail = escapeXml(detailOf(r))
   const body = (...children: string[]) => `    <testcase ${attrs}>\n${children.map((c) => `${c}\n`).join('')}    </testcase>`
-  switch (outcomeOf(r, failOn)) {
+  switch (outcomeOf(r, policy)) {
     case 'passed':
       return `    <testcase ${attrs}/>`
     case 'failure':
@@ -63,7 +66,8 @@ function testcase(r: CaseResult, failOn: ResultDocument['failOn']): string {
     case 'expected':
       return body(properties(r), `      <skipped message="${escapeXml(`expected failure: ${r.expected}`)}"/>`, `      <system-out>${detail}</system-out>`)
     case 'finding': {
-      const why = r.verdict === 'warn' ? 'a warning never fails the run' : `below --fail-on ${failOn}: does not fail the run`
+      const why =
+        r.verdict === 'warn' ? 'a warning never fails the run' : policy.failOnNew && r.change !== 'new' ? 'not new since the baseline (--fail-on-new): does not fail the run' : `below --fail-on ${policy.failOn}: does not fail the run`
       return body(properties(r), `      <system-out>${escapeXml(`${r.verdict.toUpperCase()} (${why})`)}\n${detail}</system-out>`)
     }
     case 'error':
@@ -96,11 +100,11 @@ export function renderJunit(document: ResultDocument): string {
     const key = `${result.suite} [${result.profile}]`
     groups.set(key, [...(groups.get(key) ?? []), result])
   }
-  lines.push(`<testsuites name="authconform" ${counts(document.cases, document.failOn)} time="${seconds(document.durationMs)}">`)
+  lines.push(`<testsuites name="authconform" ${counts(document.cases, document)} time="${seconds(document.durationMs)}">`)
   for (const [name, results] of groups) {
     const time = results.reduce((t, r) => t + (r.evidence?.ms ?? 0), 0)
-    lines.push(`  <testsuite name="${escapeXml(name)}" ${counts(results, document.failOn)} time="${seconds(time)}">`)
-    for (const r of results) lines.push(testcase(r, document.failOn))
+    lines.push(`  <testsuite name="${escapeXml(name)}" ${counts(results, document)} time="${seconds(time)}">`)
+    for (const r of results) lines.push(testcase(r, document))
     lines.push('  </testsuite>')
   }
   lines.push('</testsuites>')

@@ -37,7 +37,8 @@ function answerOf(evidence: Evidence): string {
 }
 
 function describeFinding(r: CaseResult, style: Style): string[] {
-  const lines = [`${paint(style, r.verdict, label(r.verdict))} [${r.severity}] ${r.id} (${r.profile}) — ${r.title}`, `    reason:   ${r.reason}`]
+  const change = r.change && r.change !== 'unchanged' ? ` [${r.change} since the baseline]` : ''
+  const lines = [`${paint(style, r.verdict, label(r.verdict))} [${r.severity}] ${r.id} (${r.profile}) — ${r.title}${change}`, `    reason:   ${r.reason}`]
   if (r.expected) lines.push(`    expected: ${r.expected} (from the expected-failures file: does not fail the run)`)
   if (r.steps?.length) {
     lines.push('    steps:')
@@ -82,27 +83,43 @@ export function diagnosisLines(document: ResultDocument, style: Style): string[]
   if (!diagnoses.length) return []
   const explainedFailures = diagnoses.reduce((n, d) => n + d.failures.length, 0)
   const explainedWarnings = diagnoses.reduce((n, d) => n + d.warnings.length, 0)
-  const out = ['', `Diagnoses: ${count(diagnoses.length, 'root cause')} ${diagnoses.length === 1 ? 'explains' : 'explain'} ${explainedFailures} of ${document.summary.failed} failures and ${explainedWarnings} of ${document.summary.warned} warnings`]
+  const out = [
+    '',
+    `Diagnoses: ${count(diagnoses.length, 'root cause')} ${diagnoses.length === 1 ? 'explains' : 'explain'} ${explainedFailures} of ${document.summary.failed} failures and ${explainedWarnings} of ${document.summary.warned} warnings`,
+  ]
   diagnoses.forEach((d, i) => {
     const explained = [...d.failures, ...d.warnings]
     const ids = [...new Set(explained.map((k) => k.id))]
     const shown = ids.slice(0, 4).join(', ') + (ids.length > 4 ? `, … (${ids.length - 4} more)` : '')
     const what = [d.failures.length && count(d.failures.length, 'failure'), d.warnings.length && count(d.warnings.length, 'warning')].filter(Boolean).join(' and ')
-    out.push(`  ${i + 1}. ${paint(style, d.verdict, `${d.severity.toUpperCase()}`)} ${d.title}`)
+    out.push(`  ${i + 1}. ${paint(style, 'fail', d.severity.toUpperCase())} ${d.title}`)
     out.push(`     explains: ${what} in ${d.profiles.join(', ')}: ${shown}`)
     out.push(`     fix:      ${d.fix.title} (code per library: authconform explain ${d.evidence.id})`)
     out.push(printable(`     evidence: ${d.evidence.id} (${d.evidence.profile}): ${d.evidence.reason}`))
-    if (d.evidence.curl && d.verdict === 'fail') out.push(printable(`     replay:   ${d.evidence.curl.length > VISIBLE_CURL_CHARS ? `${d.evidence.curl.slice(0, VISIBLE_CURL_CHARS)}…` : d.evidence.curl}`))
+    if (d.evidence.curl) out.push(printable(`     replay:   ${d.evidence.curl.length > VISIBLE_CURL_CHARS ? `${d.evidence.curl.slice(0, VISIBLE_CURL_CHARS)}…` : d.evidence.curl}`))
   })
   const failures = unexplained.filter((k) => k.verdict === 'fail').length
   if (unexplained.length) out.push(`  Not explained by a diagnosis: ${count(failures, 'failure')} and ${count(unexplained.length - failures, 'warning')} (each is listed below)`)
   return out
 }
 
+/** What moved since the baseline: the new findings and the fixed ones by name, the rest counted. */
+export function baselineLines(document: ResultDocument): string[] {
+  const b = document.baseline
+  if (!b) return []
+  const named = (change: 'new' | 'fixed') => document.cases.filter((c) => c.change === change).map((c) => `    ${change === 'new' ? label(c.verdict) : `now ${c.verdict}`} ${c.id} (${c.profile})`)
+  const out = ['', `Since the baseline ${b.file} (authconform ${b.version}): ${b.new} new, ${b.fixed} fixed, ${b.unchanged} unchanged${document.failOnNew ? ' — only new failures fail the run (--fail-on-new)' : ''}`]
+  if (b.new) out.push('  new or worse:', ...named('new'))
+  if (b.fixed) out.push('  fixed or milder:', ...named('fixed'))
+  if (b.notInBaseline.length) out.push(`  ${b.otherCatalogue ? `new to the catalogue since ${b.version}` : 'not run in the baseline'}: ${b.notInBaseline.join(', ')}`)
+  if (b.goneFromCatalogue.length) out.push(`  no longer in the catalogue: ${b.goneFromCatalogue.join(', ')}`)
+  return out
+}
+
 /** The root causes first, then the matrix, what was observed, every failure with evidence, and the summary line last. */
 export function renderTerminal(document: ResultDocument, style: Style): string {
   const detail = style.detail ?? 'normal'
-  const out: string[] = detail === 'quiet' ? diagnosisLines(document, style) : [...browserLine(document.browser), ...diagnosisLines(document, style), ...matrix(document, style)]
+  const out: string[] = detail === 'quiet' ? [...diagnosisLines(document, style), ...baselineLines(document)] : [...browserLine(document.browser), ...diagnosisLines(document, style), ...baselineLines(document), ...matrix(document, style)]
   if (document.error) out.push('', ...environmentError(document.error))
   if (detail === 'verbose') {
     out.push('', 'Every case', ...document.cases.map((r) => `  ${paint(style, r.verdict, cellLabel(r).padEnd(6))} ${r.profile.padEnd(7)}${r.id}: ${printable(r.reason)}`))

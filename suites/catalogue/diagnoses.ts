@@ -8,9 +8,10 @@ import type { RemedyName } from './remedies.ts'
  * the deepest cause comes first (a verifier that checks no signature also "accepts" every
  * forged kid, header key and confused algorithm; those are not separate bugs).
  *
- * Causes whose symptoms the verdict policy makes warns (a JWKS kept forever, errors answered
- * 500) carry `warns: true`; a cause a mainstream library shows on its documented defaults (a
- * refetch for every unknown kid with PyJWKClient) is no diagnosis: it stays a warning.
+ * A cause is proven by failures only. A warning is what a mainstream library may do on its
+ * documented defaults (ruby-jwt refetches at most every 5 minutes, as a cache kept forever looks
+ * within the window; @fastify/jwt and PyJWT answer 500 for some bad tokens), so warnings alone
+ * prove no root cause: they are claimed by a cause their failures proved, or stand alone.
  */
 interface Rule extends DiagnosisRule {
   remedy: RemedyName
@@ -82,8 +83,8 @@ export const DIAGNOSES: readonly Rule[] = [
     id: 'jwks-never-refreshed',
     title: 'The JWKS is fetched once and kept: a rotated-in key is refused and a removed key still works',
     remedy: 'jwks-caching',
-    sign: { all: ['keys/rotation-new-kid'], warns: true },
-    explains: ['keys/rotation-removed', 'keys/rotation-grace', 'keys/jwks-outage', 'keys/jwks-junk', 'keys/jwks-slow'],
+    sign: { all: ['keys/rotation-removed'] },
+    explains: ['keys/rotation-new-kid', 'keys/rotation-grace', 'keys/jwks-outage', 'keys/jwks-junk', 'keys/jwks-slow'],
   },
   {
     id: 'hs256-secret-fallback',
@@ -175,11 +176,5 @@ export const DIAGNOSES: readonly Rule[] = [
     remedy: 'cors',
     sign: { all: ['cors/preflight-not-401'] },
     explains: ['cors/allowed-origin-reads', 'flow/*'],
-  },
-  {
-    id: 'errors-answered-500',
-    title: 'Verification errors are answered 500, not 401: exceptions escape the verifier',
-    remedy: 'reject-malformed',
-    sign: { any: [{ status: '5xx' }], count: 3, warns: true },
   },
 ]

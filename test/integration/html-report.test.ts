@@ -98,6 +98,23 @@ describe('the HTML report in Chromium', () => {
     expect(requests).toEqual([fileUrl])
   })
 
+  test('the diagnoses come first: a screenshot, and the sections in that order on the page', async () => {
+    const shot = await page.screenshot({ fullPage: true, path: path.join(dir, 'report.png') })
+    expect(shot.subarray(1, 4).toString()).toBe('PNG')
+    const top = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((element) => element.getBoundingClientRect().top + window.scrollY)
+    const order = [await top('header.top'), await top('#diagnoses'), await top('#comparison'), await top('#matrix'), await top('.findings')]
+    expect(order).toEqual([...order].sort((a, b) => a - b))
+    expect(new Set(order).size).toBe(order.length)
+    expect(await page.locator('#diagnoses article.diagnosis').first().isVisible()).toBe(true)
+    expect(await page.locator('#diagnoses article.diagnosis h3').first().innerText()).toMatch(/alg "none" is accepted/)
+    // The diagnoses are on the first screen, above the fold of a 900-pixel window.
+    expect(await top('#diagnoses')).toBeLessThan(900)
+  })
+
   test('the matrix has a cell per case and profile, with the verdict as class and text and the reason as tooltip', async () => {
     const headers = await page.$$eval('#matrix thead th.cell', (ths) => ths.map((th) => th.textContent))
     expect(headers).toEqual([...PROFILES])

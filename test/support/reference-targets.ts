@@ -21,8 +21,9 @@ export interface Manifest {
   inProfile?: Record<string, { mustFail?: string[]; mustWarn?: string[] }>
   /**
    * Flawed targets: the diagnosis (suites/catalogue/diagnoses.ts) that must come first and
-   * explain every failure the manifest predicts; null when the flaw is one a mainstream library
-   * shows on its defaults (its warnings then stand alone). Good targets have none.
+   * explain every failure the manifest predicts; null when the flaw shows only as warnings
+   * (warnings prove no cause: a mainstream library may show each on its defaults). Good
+   * targets have none.
    */
   diagnosis?: string | null
 }

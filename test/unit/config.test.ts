@@ -82,7 +82,9 @@ describe('resolveConfig', () => {
     const resource = { create: 'POST /items', list: 'GET /items', read: 'GET /items/:id', lst: 'GET /x' }
     expect(configError({ target: { ...URL_TARGET, routes: { ...URL_TARGET.routes, resource } } }).message).toContain('unknown key "target.routes.resource.lst" (valid: create, body, id, list, items, read, update, updateBody, remove)')
     expect(configError({ target: URL_TARGET, issuer: { prot: 4545 } }).message).toContain('unknown key "issuer.prot" (valid: port, expiresIn, secret, rotationSeconds, gracePeriodSeconds, basePath, jwksPath)')
-    expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain('(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, expectedFailures, reports)')
+    expect(configError({ target: URL_TARGET, suits: ['claims'] }).message).toContain(
+      '(valid: target, issuer, profiles, suites, only, skip, runtime, databaseUrl, failOn, keys, requestTimeoutMs, baseline, failOnNew, expectedFailures, reports)',
+    )
   })
 
   test('a value that is not data is a config error naming the key', () => {
