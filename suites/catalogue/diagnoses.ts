@@ -33,7 +33,6 @@ export const DIAGNOSES: readonly Rule[] = [
     title: 'alg "none" is accepted: the token chooses to carry no signature',
     remedy: 'pin-algorithms',
     sign: { any: ['signature/alg-none-*', 'key-set/without-alg-alg-none-*', 'malformed/nested-alg-none'] },
-    explains: ['signature/alg-none-*', 'key-set/without-alg-alg-none-*', 'malformed/nested-alg-none'],
   },
   {
     id: 'public-key-as-hmac-secret',
