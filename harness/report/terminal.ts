@@ -99,7 +99,11 @@ export function diagnosisLines(document: ResultDocument, style: Style): string[]
     if (d.evidence.curl) out.push(printable(`     replay:   ${d.evidence.curl.length > VISIBLE_CURL_CHARS ? `${d.evidence.curl.slice(0, VISIBLE_CURL_CHARS)}…` : d.evidence.curl}`))
   })
   const failures = unexplained.filter((k) => k.verdict === 'fail').length
-  if (unexplained.length) out.push(`  Not explained by a diagnosis: ${count(failures, 'failure')} and ${count(unexplained.length - failures, 'warning')} (each is listed below)`)
+  if (unexplained.length) {
+    const failing = [...new Set(unexplained.filter((k) => k.verdict === 'fail').map((k) => k.id))]
+    const named = failing.length ? `: ${failing.slice(0, 8).join(', ')}${failing.length > 8 ? `, … (${failing.length - 8} more)` : ''}` : ''
+    out.push(`  Not explained by a diagnosis: ${count(failures, 'failure')} and ${count(unexplained.length - failures, 'warning')}${named} (each is listed below)`)
+  }
   return out
 }
 

@@ -43,7 +43,7 @@ describe('diagnoses in every report', () => {
     expect(lines[first + 2]).toBe('     explains: 8 failures and 1 warning in EdDSA, HS256: signature/stripped, signature/bit-flipped, signature/payload-tampered, kid/sql-injection, … (1 more)')
     expect(lines[first + 3]).toMatch(/^ {5}fix: {6}Verify the signature on every request.*\(code per library: authconform explain signature\/stripped\)$/)
     expect(lines[first + 5]).toBe(`     replay:   ${CURL}`)
-    expect(out).toContain('Not explained by a diagnosis: 1 failure and 0 warnings')
+    expect(out).toContain('Not explained by a diagnosis: 1 failure and 0 warnings: bearer/lowercase-scheme (each is listed below)')
     // quiet keeps them: they are the summary a developer reads first.
     expect(renderTerminal(DECODE_ONLY, { color: false, detail: 'quiet' })).toContain('1. CRITICAL Signatures are not verified')
   })
