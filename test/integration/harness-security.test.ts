@@ -147,6 +147,7 @@ describe('conformance control opens only with the per-run key', () => {
       '/conformance/keys',
       '/conformance/remove',
       '/conformance/rotate',
+      '/conformance/served-kids',
       '/conformance/sign',
     ])
     for (const e of endpoints.filter((e) => e.method === 'POST')) expect(bodies, e.path).toHaveProperty([e.path])
@@ -195,6 +196,7 @@ describe('conformance control opens only with the per-run key', () => {
       '/conformance/keys',
       '/conformance/sign',
       '/conformance/jwks-requests',
+      '/conformance/served-kids',
       '/conformance/jwks-fault',
       '/conformance/rotate',
       '/conformance/remove',

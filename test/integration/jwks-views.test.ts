@@ -51,6 +51,22 @@ describe("the keys suite's lanes", () => {
     expect(await control.signature('e30.e30', { kid: old })).toBeTruthy()
   })
 
+  test('each view remembers the kids it last served: what its target knows without a refetch', async () => {
+    const control = controlClient(issuer as never)
+    const removal = controlClient(issuer as never, 'removal')
+    const before = await removal.servedKids()
+    await kidsAt(issuer.jwksURL)
+    const served = await control.servedKids()
+    expect(served.sort()).toEqual((await control.publishedKids()).sort())
+    // A rotation no view has fetched since is known to none of them.
+    const fresh = await control.rotate()
+    expect(await control.servedKids()).not.toContain(fresh)
+    expect(await removal.servedKids()).toEqual(before)
+    await kidsAt(laneJwksURL(issuer.jwksURL, 'removal'))
+    expect(await removal.servedKids()).toContain(fresh)
+    expect(await control.servedKids()).not.toContain(fresh)
+  })
+
   test('a key-set shape is served beside the lanes, counted as its own', async () => {
     const since = Date.now()
     const shaped = (await fetch(shapedJwksURL(issuer.jwksURL, 'without-alg')).then((r) => r.json())) as { keys: { alg?: string }[] }
