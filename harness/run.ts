@@ -6,10 +6,10 @@ import { compareProfiles } from './report/comparison.ts'
 import { compareWithBaseline } from './report/baseline.ts'
 import { findCase, selectCases, validateSelection, type Catalogue } from './core/catalogue.ts'
 import { selectedProfiles } from './config/load.ts'
-import { browserCallsTarget, type ResolvedConfig } from './config/schema.ts'
+import type { ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
-import { startEnvironment, type EnvironmentEvents } from './environment/index.ts'
+import { environmentNeeds, startEnvironment, type EnvironmentEvents } from './environment/index.ts'
 import { AuthconformError, errorMessage, EXIT } from './core/errors.ts'
 import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
@@ -69,13 +69,9 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
     hooks.phase?.(name, ms)
   }
   const events = { ...hooks, phase }
-  const lifecycle = cases.some((c) => c.kind === 'scenario')
-  const browser = browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser'))
   // The environment (Postgres, Chromium, issuers, targets: other processes, mostly) starts
   // now and comes up while vitest loads; vitest's globalSetup waits for it.
-  const keySets = [...new Set(cases.flatMap((c) => (c.keySet ? [c.keySet] : [])))]
-  const lanes = config.keys.lanes ? [...new Set(cases.flatMap((c) => (c.kind === 'scenario' && c.lane ? [c.lane] : [])))] : []
-  const environmentReady = startEnvironment(config, cleanup, events, { lifecycle, browser, keySets, lanes }).then(
+  const environmentReady = startEnvironment(config, cleanup, events, environmentNeeds(config, cases)).then(
     (environment) => {
       run.environment = environment
       return { environment }
@@ -198,7 +194,7 @@ function buildDocument(config: ResolvedConfig, catalogue: Catalogue, collector: 
     durationMs: Date.now() - startedAt.getTime(),
     target: {
       name: targetName(config),
-      ...(config.target.url ? { url: config.target.url } : config.target.image ? { image: config.target.image } : { command: config.target.command }),
+      ...(config.target.url ? { url: config.target.url } : config.target.image ? { image: config.target.image } : config.target.app ? { app: appShown(config.target.app) } : { command: config.target.command }),
       ...(config.configPath && { config: path.relative(process.cwd(), config.configPath) }),
     },
     runtime: run.environment ? { postgres: run.environment.runtime.kind, reason: run.environment.runtime.reason } : { postgres: 'none', reason: 'the run was stopped before its environment was up' },
@@ -234,6 +230,12 @@ function environmentFailure(document: ResultDocument, error: unknown): ResultDoc
     error: known ? { code: known.code, message: known.message, details: known.details } : { code: 'ERR_INTERNAL', message: errorMessage(error), details: [] },
     exitCode: known?.exitCode ?? EXIT.internal,
   }
+}
+
+/** `target.app` as the document shows it: the module spec from where the run started, or what was handed over. */
+function appShown(app: NonNullable<ResolvedConfig['target']['app']>): string {
+  if (typeof app === 'string') return path.relative(process.cwd(), app) || app
+  return typeof app === 'function' ? `in-process ${app.name ? `${app.name}()` : 'factory'}` : 'in-process app'
 }
 
 /** A name for the target that stays the same from run to run (the SARIF automation id). */

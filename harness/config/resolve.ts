@@ -31,6 +31,8 @@ export interface ConfigOverrides {
 
 /** A copy of plain config data; anything else (a function, a class instance) names its key. */
 function copyData(value: unknown, key: string): any {
+  // The one key that may hold code: the in-process app (or its factory) itself.
+  if (key === 'target.app' && value !== null && (typeof value === 'function' || typeof value === 'object')) return value
   if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return value
   if (Array.isArray(value)) return value.map((item, i) => copyData(item, `${key}.${i}`))
   if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
@@ -46,6 +48,7 @@ function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record
     merged.target.url = o.targetUrl
     delete merged.target.command
     delete merged.target.image
+    delete merged.target.app
   }
   if (o.meRoute) merged.target.routes = { ...merged.target.routes, me: o.meRoute }
   merged.target.routes ??= { me: 'GET /api/me' }
@@ -97,6 +100,7 @@ export function resolveConfig(config: unknown, overrides: ConfigOverrides = {}, 
     ...(baseline && { baseline: readBaseline(path.resolve(configDir, baseline)) }),
   }
   resolved.target.cwd = path.resolve(configDir, resolved.target.cwd ?? '.')
+  if (typeof resolved.target.app === 'string') resolved.target.app = path.resolve(configDir, resolved.target.app)
   const unsupported = (resolved.profiles ?? []).filter((p) => !resolved.target.profiles.includes(p))
   if (unsupported.length) {
     throw new AuthconformError('ERR_CONFIG_INVALID', `profile ${unsupported.join(', ')} is not in target.profiles (${resolved.target.profiles.join(', ')}): add it there or pick from those`)

@@ -68,9 +68,18 @@ const targetHeaders = z
   })
   .default({})
 
+/** `target.app` as a factory: given the issuer's coordinates under the names a started command gets in its env. */
+export type AppFactory = (env: Record<string, string>) => unknown
+/** A module spec (`./app.mjs#name`), a factory, or an app itself (Express, Koa, Fastify, a node:http listener or server, Hono). */
+export type AppSource = string | AppFactory | object
+
 export const targetSchema = z
   .strictObject({
     url: z.url().optional(),
+    /** An in-process Node app (config/app-target.ts): a module spec, or (from a TypeScript config or the API) the factory or app itself. */
+    app: z
+      .union([z.string().min(1), z.custom<AppFactory | object>((value) => typeof value === 'function' || (typeof value === 'object' && value !== null), 'must be a module path (./app.mjs#name), a factory (env) => app, or an app')])
+      .optional(),
     command: z.string().min(1).optional(),
     /** A container image the harness starts (docker runtime), on the host's network, listening on $PORT. */
     image: z.string().min(1).optional(),
@@ -130,8 +139,8 @@ export const targetSchema = z
       if (usesDatabaseUrl(value)) ctx.addIssue({ code: 'custom', path: ['env', name], message: "${DATABASE_URL} has a value only with target.database: true (Better Auth's database, read-only): set it, or remove the reference" })
     }
   })
-  .refine((t) => [t.url, t.command, t.image].filter(Boolean).length === 1, {
-    message: 'give exactly one of target.url (a running backend), target.command (a backend to start) or target.image (a container to start)',
+  .refine((t) => [t.url, t.command, t.image, t.app].filter(Boolean).length === 1, {
+    message: 'give exactly one of target.url (a running backend), target.command (a backend to start), target.image (a container to start) or target.app (a Node app to build in process)',
     path: ['url'],
   })
 

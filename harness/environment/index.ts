@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createDebug } from '../debug.ts'
-import { errorMessage } from '../core/errors.ts'
+import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { b64url } from '../core/jws.ts'
 import { parseRoute, pathFor, type Route } from '../core/routes.ts'
 import { withTargetHeaders } from '../core/target-headers.ts'
@@ -22,8 +22,10 @@ import { PUBLISHED_SECRETS_FILE } from '../paths.ts'
 import { readFileSync } from 'node:fs'
 import { startPostgres, type PostgresKind, type StartedPostgres } from './postgres.ts'
 import { startTarget } from './target.ts'
+import { appBuildsInstances } from './app-target.ts'
 import { checkKeySets, checkLanes, startKeySetTargets, startLaneTargets } from './jwks-view-targets.ts'
 import type { JwksLane, KeySetShape } from '../core/protocol/control.ts'
+import type { Case } from '../core/case.ts'
 
 const debug = createDebug('environment')
 const publishedSecrets = parseWordlist(readFileSync(PUBLISHED_SECRETS_FILE, 'utf8'))
@@ -48,18 +50,32 @@ async function timed<T>(events: EnvironmentEvents, name: string, work: () => Pro
   }
 }
 
+/** What the selected cases need started beside the issuer and the target. */
+export function environmentNeeds(config: ResolvedConfig, cases: readonly Case[]): EnvironmentNeeds {
+  return {
+    lifecycle: cases.some((c) => c.kind === 'scenario'),
+    browser: browserCallsTarget(config.target.cors) && cases.some((c) => c.needs?.includes('browser')),
+    keySets: [...new Set(cases.flatMap((c) => (c.keySet ? [c.keySet] : [])))],
+    lanes: config.keys.lanes ? [...new Set(cases.flatMap((c) => (c.kind === 'scenario' && c.lane ? [c.lane] : [])))] : [],
+  }
+}
+
+export interface EnvironmentNeeds {
+  lifecycle?: boolean
+  browser?: boolean
+  keySets?: readonly KeySetShape[]
+  lanes?: readonly JwksLane[]
+}
+
 /**
  * Brings up Postgres, then per profile (in parallel) a fresh database, an issuer, the target
  * and users A and B. Everything started is registered in `cleanup` before an error surfaces.
  */
-export async function startEnvironment(
-  config: ResolvedConfig,
-  cleanup: Cleanup,
-  events: EnvironmentEvents = {},
-  options: { lifecycle?: boolean; browser?: boolean; keySets?: readonly KeySetShape[]; lanes?: readonly JwksLane[] } = {},
-): Promise<StartedEnvironment> {
+export async function startEnvironment(config: ResolvedConfig, cleanup: Cleanup, events: EnvironmentEvents = {}, options: EnvironmentNeeds = {}): Promise<StartedEnvironment> {
   const profiles = selectedProfiles(config)
   const runId = randomBytes(4).toString('hex')
+  // An in-process app's module first: a wrong path or export is a line before anything starts.
+  const moreInstances = !config.target.url && (await appInstancesPossible(config))
   // Postgres first: its processes (a copy, the server) get going before this thread is busy
   // loading modules. Chromium and the attacker server need nothing from it and start meanwhile,
   // as do Better Auth's modules and the browser client bundle (built by esbuild, asked for by
@@ -85,14 +101,14 @@ export async function startEnvironment(
   }
   // Key-set instances read the main issuer's JWKS in another shape: only JWKS profiles have one,
   // and only a target authconform starts can be given another URL.
-  const keySetsOf = (profile: Profile) => (isAsymmetric(profile) && !config.target.url ? (options.keySets ?? []) : [])
+  const keySetsOf = (profile: Profile) => (isAsymmetric(profile) && moreInstances ? (options.keySets ?? []) : [])
   const stack = (profile: Profile, role: StackRole) =>
     startStack(config, profile, role, runId, postgres.createDatabase, cleanup, events, { clientScript, issuerRuntime, keySets: role === 'main' ? keySetsOf(profile) : [], lanes: role === 'keys' ? (options.lanes ?? []) : [] })
   const contexts = await allStarted(
     profiles.map(async (profile) => {
       // The keys suite rotates keys and breaks the JWKS: it gets its own issuer and target
       // instance, so the rest of the catalogue can run at the same time.
-      const lifecycle = options.lifecycle && isAsymmetric(profile) && !config.target.url
+      const lifecycle = options.lifecycle && isAsymmetric(profile) && moreInstances
       const [main, keys] = await allStarted([stack(profile, 'main'), lifecycle ? stack(profile, 'keys') : Promise.resolve(undefined)])
       return { ...main!, ...(keys && { lifecycle: keys }) }
     }),
@@ -110,6 +126,22 @@ export async function startEnvironment(
       publishedSecrets,
     },
   }
+}
+
+/**
+ * Whether the target can be given more instances: always for a command or image, for
+ * `target.app` only when it is a factory. An exported app was built before any issuer ran,
+ * so like a running `url` target it must be pointed at a fixed issuer port, one profile a run.
+ */
+async function appInstancesPossible(config: ResolvedConfig): Promise<boolean> {
+  if (!config.target.app || (await appBuildsInstances(config.target.app))) return true
+  if (selectedProfiles(config).length > 1 || config.issuer.port === 0) {
+    throw new AuthconformError(
+      'ERR_CONFIG_INVALID',
+      'target.app exports an app, not a factory (env) => app: it was built before the issuer started, so it cannot be given JWKS_URL; export a factory (recommended), or give a fixed --issuer-port and one --profile and set its env yourself',
+    )
+  }
+  return false
 }
 
 type StackRole = 'main' | 'keys'

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { createDebug } from '../debug.ts'
 import { AuthconformError, errorMessage } from '../core/errors.ts'
 import { sleep } from '../core/time.ts'
@@ -9,6 +10,7 @@ import type { IssuerCoordinates } from './issuer.ts'
 import { hostNetworking, startHostContainer } from './containers.ts'
 import { freePort, listenerInGroup } from './ports.ts'
 import { startedTargetEnv, type InjectedName } from '../config/target-env.ts'
+import { startAppTarget } from './app-target.ts'
 
 const debug = createDebug('target')
 const OUTPUT_LINES = 20
@@ -61,6 +63,11 @@ function killAll() {
 /** `databaseUrl`: the read-only DATABASE_URL a `target.database` target gets. */
 export async function startTarget(target: TargetConfig, issuer: IssuerCoordinates, databaseUrl?: string): Promise<StartedTarget> {
   if (target.url) return useRunningTarget(target)
+  if (target.app) {
+    // Built and served in this process: it is ready when its factory's promise settles.
+    const described = typeof target.app === 'string' ? `target.app ${path.relative(process.cwd(), target.app) || target.app}` : 'target.app'
+    return startAppTarget(target.app, startedTargetEnv(target.env, targetEnv(issuer, undefined, databaseUrl)), described)
+  }
   if (target.image) return inStartSlot(() => onAFreePort((port) => startImageTarget(target, issuer, port, databaseUrl)))
   return inStartSlot(() => onAFreePort((port) => startCommandTarget(target, issuer, port, databaseUrl)))
 }

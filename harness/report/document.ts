@@ -13,7 +13,7 @@ export interface ResultDocument {
   startedAt: string
   durationMs: number
   /** `name`: the example, the config's folder, or the URL's host — stable across runs (SARIF automation id). */
-  target: { name: string; url?: string; command?: string; image?: string; config?: string }
+  target: { name: string; url?: string; command?: string; image?: string; app?: string; config?: string }
   runtime: { postgres: string; reason: string }
   /** The Chromium the browser cases ran in (or why none could start); present when a selected case needs one. */
   browser?: { executable?: string; version?: string; error?: string }

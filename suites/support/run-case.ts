@@ -171,7 +171,7 @@ async function outcomeOf(spec: Case, context: ProfileContext, run: RunSettings):
  */
 function onKeySet(spec: Case, shape: KeySetShape, context: ProfileContext): ProfileContext | Outcome {
   const instance = context.keySets?.[shape]
-  if (!instance) return { verdict: 'skip', reason: 'needs a target authconform starts (target.command or target.image): another instance of it is given the reshaped key set' }
+  if (!instance) return { verdict: 'skip', reason: 'needs a target authconform starts (target.command, target.image, or target.app as a factory): another instance of it is given the reshaped key set' }
   if (instance.failure) {
     const reason = `the target instance given JWKS_URL=${instance.jwksURL} did not start: ${instance.failure}`
     return spec.isBaseline ? { verdict: 'warn', reason, severityCap: 'low' } : { verdict: 'skip', reason }
@@ -290,7 +290,7 @@ export function laneInstance(spec: Case | ScenarioCase, context: ProfileContext)
 async function scenario(spec: ScenarioCase, context: ProfileContext, run: RunSettings): Promise<Outcome> {
   const stack = context.lifecycle
   if (!stack) {
-    return { verdict: 'skip', reason: 'needs a target authconform starts (target.command): it rotates keys at an issuer only that instance trusts' }
+    return { verdict: 'skip', reason: 'needs a target authconform starts (target.command, target.image, or target.app as a factory): it rotates keys at an issuer only that instance trusts' }
   }
   if (!stack.baseline.ok) return { verdict: 'error', reason: `baseline failed on the lifecycle instance: ${stack.baseline.reason}` }
   const lane = laneInstance(spec, context)
