@@ -13,14 +13,16 @@ import { harnessBuildOptions } from './compiled-harness.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = path.join(ROOT, 'dist')
-const TYPES_ENTRY = 'harness/index.d.ts'
+const TYPES_ENTRIES = ['harness/index.d.ts', 'harness/vitest.d.ts']
 
 async function buildJavaScript(outdir) {
   const { build, stop } = await import('esbuild')
   try {
     // dist/ sits one level below the package root, as harness/ does: paths.ts finds the package
     // from import.meta.url unchanged.
-    await build(harnessBuildOptions({ outdir, packages: 'external', metafile: false, logLevel: 'error' }))
+    // authconform/vitest too: a team's own vitest loads it, with vitest itself left to their install.
+    const options = harnessBuildOptions({ outdir, packages: 'external', metafile: false, logLevel: 'error' })
+    await build({ ...options, entryPoints: [...options.entryPoints, path.join(ROOT, 'harness/vitest.ts')] })
   } finally {
     await stop()
   }
@@ -32,7 +34,7 @@ const SPECIFIER = /(\bfrom\s+|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g
 /** Declarations of the files the entry's types reach, `.ts` paths rewritten; the rest deleted. */
 function keepReachableDeclarations(typesDir) {
   const reached = new Set()
-  const pending = [path.join(typesDir, TYPES_ENTRY)]
+  const pending = TYPES_ENTRIES.map((entry) => path.join(typesDir, entry))
   while (pending.length) {
     const file = pending.pop()
     if (reached.has(file)) continue
@@ -70,7 +72,7 @@ if (process.argv.includes('--clean')) {
   rmSync(scratch, { recursive: true, force: true })
   await buildJavaScript(scratch)
   const declarations = buildDeclarations(path.join(scratch, 'types'))
-  if (!existsSync(path.join(scratch, 'cli.js')) || !existsSync(path.join(scratch, 'index.js'))) throw new Error('esbuild wrote no cli.js/index.js')
+  if (!['cli.js', 'index.js', 'vitest.js'].every((file) => existsSync(path.join(scratch, file)))) throw new Error('esbuild wrote no cli.js/index.js/vitest.js')
   rmSync(DIST, { recursive: true, force: true })
   renameSync(scratch, DIST)
   process.stderr.write(`authconform: built dist/ (JavaScript and ${declarations} declaration files)\n`)

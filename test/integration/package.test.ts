@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ResultDocument } from '../../harness/report/document.ts'
 import { REPO, runCli } from '../support/cli.ts'
+import { exec, packCheckout } from '../support/pack.ts'
 
 /**
  * authconform the way users get it: `npm pack` (prepack builds dist/), then `npm install` of the
@@ -13,7 +13,6 @@ import { REPO, runCli } from '../support/cli.ts'
  * root can enter (a project in /root, npx's cache), where PostgreSQL's server user cannot reach
  * the package's binaries. Packed from a copy of the checkout, so the checkout never holds a dist/.
  */
-const exec = promisify(execFile)
 const work = mkdtempSync(path.join(os.tmpdir(), 'authconform-package-test-'))
 const project = path.join(work, 'project')
 const privateProject = path.join(work, 'root-only', 'project')
@@ -29,13 +28,7 @@ const tsc = (dir: string) =>
   )
 
 beforeAll(async () => {
-  // The files a clean clone would have, uncommitted edits included.
-  const source = path.join(work, 'source')
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter(Boolean)
-  for (const file of files) if (existsSync(path.join(REPO, file))) cpSync(path.join(REPO, file), path.join(source, file), { recursive: true })
-  symlinkSync(path.join(REPO, 'node_modules'), path.join(source, 'node_modules'))
-  const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], { cwd: source, maxBuffer: 16 << 20 })
-  tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename)
+  tarball = await packCheckout(work)
   mkdirSync(project, { recursive: true })
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'a-backend', private: true, type: 'module' }))
   await exec('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: project, maxBuffer: 16 << 20 })
@@ -57,7 +50,9 @@ describe('the packed package', () => {
       expect.arrayContaining([
         'dist/cli.js',
         'dist/index.js',
+        'dist/vitest.js',
         'dist/types/harness/index.d.ts',
+        'dist/types/harness/vitest.d.ts',
         'harness/cli.ts',
         'suites/claims.suite.ts',
         'fixtures/targets/node-good/server.mjs',
@@ -66,7 +61,7 @@ describe('the packed package', () => {
         'docker/issuer/issuer.package-lock.json',
       ]),
     )
-    for (const absent of ['test/', 'bench/', 'fixtures/targets/node-fastify-jwt/', 'fixtures/targets/node-good/manifest.json', 'package-lock.json']) {
+    for (const absent of ['test/', 'bench/', 'fixtures/node-project/', 'fixtures/targets/node-fastify-jwt/', 'fixtures/targets/node-good/manifest.json', 'package-lock.json']) {
       expect(
         listed.filter((file) => file.startsWith(absent)),
         absent,

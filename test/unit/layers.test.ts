@@ -9,9 +9,9 @@ import { REPO } from '../support/cli.ts'
  *   core       harness/core/   types, rules and wire protocols both sides speak; no servers
  *   engine     harness/        config, environment, runner, reports: imports core only
  *   catalogue  suites/         cases, judges, kits, remedies: imports core only
- * The entry points alone join engine and catalogue: the CLI, the package entry, the docs writer.
+ * The entry points alone join engine and catalogue: the CLI, the package entries, the docs writer.
  */
-const ENTRY_POINTS = ['harness/cli.ts', 'harness/index.ts', 'harness/docs.ts']
+const ENTRY_POINTS = ['harness/cli.ts', 'harness/index.ts', 'harness/docs.ts', 'harness/vitest.ts']
 /** Files allowed past MAX_LINES because they are data, not logic (none: the remedy snippets are files of their own). */
 const DATA_FILES: string[] = []
 const MAX_LINES = 400
