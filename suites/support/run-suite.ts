@@ -67,11 +67,13 @@ export function registerSuite(suite: string, registration: SuiteRegistration): v
 }
 
 function caseTest(spec: Case, profile: Profile, registration: SuiteRegistration, options: { sequential?: boolean; concurrent?: boolean; timeout?: number }) {
-  test(spec.id, options, async ({ task, skip }) => {
+  test(spec.id, options, async ({ task, skip, annotate }) => {
     const run = await registration.run()
     const result = await runCase(spec, run.profiles.find((c) => c.profile === profile)!, run)
     task.meta.authconform = result
     if (result.verdict === 'skip') skip(result.reason)
+    // A warning passes its test; its reason still reaches the reporters (JUnit properties, GitHub annotations).
+    if (result.verdict === 'warn') await annotate(`warn (${result.severity}): ${result.reason}`, 'warning')
     if (result.verdict === 'fail' || result.verdict === 'error') throw new Error(failureMessage(result))
   })
 }

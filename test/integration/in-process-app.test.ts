@@ -25,8 +25,9 @@ async function runProject(config: string, name: string, args: string[] = [], env
 
 describe('target.app: an in-process Node app', () => {
   test('gives the verdicts the same app gives as a command target, every case of the catalogue', async () => {
-    const inProcess = await runProject('authconform.config.mjs', 'app', ['--profile', 'EdDSA'])
-    const asCommand = await runProject('authconform.command.config.mjs', 'command', ['--profile', 'EdDSA'])
+    const profiles = ['--profile', 'EdDSA', '--profile', 'HS256']
+    const inProcess = await runProject('authconform.config.mjs', 'app', profiles)
+    const asCommand = await runProject('authconform.command.config.mjs', 'command', profiles)
     expect(inProcess.run.code).toBe(0)
     expect(asCommand.run.code).toBe(0)
     expect(inProcess.document!.target).toMatchObject({ app: expect.stringMatching(/fixtures\/node-project\/src\/app\.mjs#createApp$/) })

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { REPO } from '../support/cli.ts'
+import { REPO, runCli } from '../support/cli.ts'
 import { newScope } from '../support/leftovers.ts'
 import { exec, packCheckout } from '../support/pack.ts'
 
@@ -43,6 +43,13 @@ async function vitestRun(name: string, env: Record<string, string> = {}) {
 }
 
 describe('a Node project runs the catalogue in its own vitest (authconform/vitest)', () => {
+  test('npx authconform run builds its app in process from target.app, nothing left behind', async () => {
+    const run = await runCli(['run', '--profile', 'EdDSA', '--suite', 'baseline', '--suite', 'signature', '--quiet'], { bin: path.join(project, 'node_modules/.bin/authconform'), cwd: project, timeoutMs: 300_000 })
+    expect(run.code, run.stderr + run.stdout).toBe(0)
+    expect(run.stdout).toMatch(/\d+ passed, 0 failed/)
+    expect(run.leftovers()).toEqual([])
+  }, 300_000)
+
   test('the jose Express app passes every case', async () => {
     const run = await vitestRun('good')
     expect(run.failed.map((r) => r.failureMessages[0]?.split('\n')[0])).toEqual([])

@@ -87,7 +87,7 @@ describe('the packed package', () => {
     expect(stdout.trim()).toBe('function http://127.0.0.1:1 4')
   })
 
-  test("a TypeScript config type-checks with tsc --strict against the package's declarations, and a wrong one does not", async () => {
+  test("a TypeScript config and an authconform/vitest test file type-check with tsc --strict against the package's declarations, and wrong ones do not", async () => {
     const dir = path.join(project, 'typed')
     mkdirSync(dir, { recursive: true })
     const tsconfig = (file: string) => JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: [] }, files: [file] })
@@ -100,7 +100,13 @@ export default defineConfig({
 export const exitCodeOf = (document: ResultDocument): number => document.exitCode
 `,
     )
-    writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig('authconform.config.ts'))
+    writeFileSync(
+      path.join(dir, 'conformance.ts'),
+      `import { conformance } from 'authconform/vitest'
+conformance({ app: (env: Record<string, string>) => ({ fetch: async () => new Response(env.JWKS_URL) }), routes: { me: 'GET /api/me' }, profiles: ['EdDSA', 'HS256'] })
+`,
+    )
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...JSON.parse(tsconfig('authconform.config.ts')), files: ['authconform.config.ts', 'conformance.ts'] }))
     const good = await tsc(dir)
     expect(good.out).toBe('')
     expect(good.code).toBe(0)
@@ -109,12 +115,15 @@ export const exitCodeOf = (document: ResultDocument): number => document.exitCod
       path.join(dir, 'wrong.config.ts'),
       `import { defineConfig } from 'authconform'
 export default defineConfig({ target: { command: 'x', profiles: ['HS999'] } })
+import { conformance } from 'authconform/vitest'
+conformance({ app: () => null, routes: { me: 'GET /api/me' }, profiles: ['RS999'] })
 `,
     )
     writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig('wrong.config.ts'))
     const wrong = await tsc(dir)
     expect(wrong.code).not.toBe(0)
     expect(wrong.out).toMatch(/wrong\.config\.ts.*HS999/)
+    expect(wrong.out).toMatch(/wrong\.config\.ts.*RS999/)
   })
 })
 

@@ -38,20 +38,32 @@ export const KEY_SET_SHAPES = ['without-alg', 'unknown-key-type', 'broken-key', 
 export type KeySetShape = (typeof KEY_SET_SHAPES)[number]
 export const KEY_SET_PARAMETER = 'authconform-key-set'
 
+/**
+ * A view of the key set at the JWKS URL with `parameter` set to one of `names` (a key-set shape,
+ * a lane): the URL a target instance is given, and which view a request to the issuer asks for.
+ */
+function jwksView<Name extends string>(parameter: string, names: readonly Name[]) {
+  const isName = (value: unknown): value is Name => (names as readonly unknown[]).includes(value)
+  return {
+    url(jwksURL: string, name: Name): string {
+      const url = new URL(jwksURL)
+      url.searchParams.set(parameter, name)
+      return url.toString()
+    },
+    isName,
+    /** The view a JWKS request asks for, if it names a known one. */
+    requested(url: URL): Name | undefined {
+      const name = url.searchParams.get(parameter)
+      return isName(name) ? name : undefined
+    },
+  }
+}
+
+const keySetView = jwksView(KEY_SET_PARAMETER, KEY_SET_SHAPES)
 /** The JWKS URL that serves `shape`. */
-export function shapedJwksURL(jwksURL: string, shape: KeySetShape): string {
-  const url = new URL(jwksURL)
-  url.searchParams.set(KEY_SET_PARAMETER, shape)
-  return url.toString()
-}
-
-export const isKeySetShape = (value: unknown): value is KeySetShape => (KEY_SET_SHAPES as readonly unknown[]).includes(value)
-
-/** The shape a JWKS request asks for, if it names a known one. */
-export function requestedShape(url: URL): KeySetShape | undefined {
-  const shape = url.searchParams.get(KEY_SET_PARAMETER)
-  return isKeySetShape(shape) ? shape : undefined
-}
+export const shapedJwksURL = keySetView.url
+export const isKeySetShape = keySetView.isName
+export const requestedShape = keySetView.requested
 
 /**
  * The keys suite's lanes: a scenario that waits for a refetch of its own (a removal, each JWKS
@@ -64,20 +76,11 @@ export const JWKS_LANES = ['removal', 'outage', 'slow', 'junk'] as const
 export type JwksLane = (typeof JWKS_LANES)[number]
 export const LANE_PARAMETER = 'authconform-lane'
 
+const laneView = jwksView(LANE_PARAMETER, JWKS_LANES)
 /** The JWKS URL of `lane`. */
-export function laneJwksURL(jwksURL: string, lane: JwksLane): string {
-  const url = new URL(jwksURL)
-  url.searchParams.set(LANE_PARAMETER, lane)
-  return url.toString()
-}
-
-export const isJwksLane = (value: unknown): value is JwksLane => (JWKS_LANES as readonly unknown[]).includes(value)
-
-/** The lane a JWKS request belongs to, if it names a known one. */
-export function requestedLane(url: URL): JwksLane | undefined {
-  const lane = url.searchParams.get(LANE_PARAMETER)
-  return isJwksLane(lane) ? lane : undefined
-}
+export const laneJwksURL = laneView.url
+export const isJwksLane = laneView.isName
+export const requestedLane = laneView.requested
 
 /**
  * The issuer's conformance-control endpoints, called with the per-run key. With `lane`, the
