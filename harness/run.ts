@@ -10,6 +10,7 @@ import type { ResolvedConfig } from './config/schema.ts'
 import { createDebug } from './debug.ts'
 import { Cleanup } from './environment/cleanup.ts'
 import { environmentNeeds, startEnvironment, type EnvironmentEvents } from './environment/index.ts'
+import { onAppCrash } from './environment/app-target.ts'
 import { AuthconformError, errorMessage, EXIT } from './core/errors.ts'
 import { onInterrupt } from './interrupt.ts'
 import { applyExpectedFailures, exitCodeFor, sortResults, summarizeDocument, type ResultDocument } from './report/document.ts'
@@ -86,6 +87,7 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
   const run: RunBridge = { config, cleanup, events, environmentReady }
   openBridge(run)
   const collector = new CaseCollector(catalogue, hooks.result)
+  const stopWatchingApp = config.target.app ? onAppCrash((line) => collector.runErrors.push(line)) : undefined
   // SIGINT/SIGTERM mid-run: the reports asked for are written with what ran so far.
   const stopListening = onInterrupt(async (signal) => {
     const partial = buildDocument(config, catalogue, collector, run, startedAt, phases, signal)
@@ -147,6 +149,7 @@ export async function runConformance(config: ResolvedConfig, catalogue: Catalogu
     await cleanup.dispose()
     phase('stop everything', performance.now() - stopping)
     stopListening()
+    stopWatchingApp?.()
     closeBridge()
   }
   if (run.environmentError) {

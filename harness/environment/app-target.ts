@@ -119,18 +119,46 @@ async function serve(app: unknown, described: string): Promise<Served> {
   throw new AuthconformError('ERR_TARGET_START', `${described} gave ${kind}, not an app: give an Express/Koa/Fastify app, a node:http request listener or server, an object with fetch(request) (Hono), or a factory (env) => app`)
 }
 
+/** Every instance being served, so that an app that crashed can be stopped as a crashed process would be. */
+const live = new Set<Served>()
+
 async function served(server: http.Server, close: () => Promise<void> | void): Promise<Served> {
   try {
     await listen(server, 0)
   } catch (error) {
     throw new AuthconformError('ERR_TARGET_START', `target.app could not be served on 127.0.0.1: ${errorMessage(error)}`, { cause: error })
   }
-  return {
+  const instance: Served = {
     server,
     async stop() {
+      if (!live.delete(instance)) return
       await stopServer(server)
       await close()
     },
+  }
+  live.add(instance)
+  return instance
+}
+
+/**
+ * While `target.app` runs in this process, an exception or rejection nothing caught is the app
+ * crashing (a request handler's own errors are its framework's to answer). A command target
+ * that crashes is gone and the cases after it say so; the app's instances are stopped the same
+ * way, instead of taking authconform down with a stack trace. `report` gets one line, once.
+ */
+export function onAppCrash(report: (line: string) => void): () => void {
+  let reported = false
+  const crashed = (error: unknown) => {
+    debug('uncaught in process while target.app runs', error)
+    if (!reported) report(`target.app crashed: it threw outside any request handler (${errorMessage(error).split('\n')[0]}); its instances were stopped, so the cases after it could not reach it`)
+    reported = true
+    for (const instance of live) void instance.stop().catch(() => {})
+  }
+  process.on('uncaughtException', crashed)
+  process.on('unhandledRejection', crashed)
+  return () => {
+    process.off('uncaughtException', crashed)
+    process.off('unhandledRejection', crashed)
   }
 }
 

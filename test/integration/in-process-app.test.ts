@@ -67,6 +67,16 @@ describe('target.app: an in-process Node app', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /)
       expect(run.leftovers()).toEqual([])
     }
+    // An app that throws where no handler catches it crashed: the run says so and ends cleanly.
+    writeFileSync(
+      path.join(work, 'crashes.mjs'),
+      "export default () => (req, res) => { res.setHeader('content-type', 'application/json'); res.end('{}'); if (req.url.startsWith('/api/me')) setTimeout(() => { throw new Error('boom in a timer') }, 5) }\n",
+    )
+    const crash = await runCli(['run', '--config', config('./crashes.mjs'), '--profile', 'EdDSA', '--suite', 'signature'], { timeoutMs: 300_000 })
+    expect(crash.code, crash.stderr).toBe(1)
+    expect(crash.stdout).toMatch(/run error: target\.app crashed: it threw outside any request handler \(boom in a timer\); its instances were stopped/)
+    expect(crash.stdout + crash.stderr).not.toMatch(/\n\s+at /)
+    expect(crash.leftovers()).toEqual([])
     // An app (not a factory) was built before the issuer existed: two profiles cannot both be pointed at it.
     const plain = await runCli(['run', '--config', config('./not-an-app.mjs'), '--profile', 'all', '--suite', 'baseline'], { timeoutMs: 120_000 })
     expect(plain.code).toBe(2)
