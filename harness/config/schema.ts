@@ -78,7 +78,10 @@ export const targetSchema = z
     url: z.url().optional(),
     /** An in-process Node app (config/app-target.ts): a module spec, or (from a TypeScript config or the API) the factory or app itself. */
     app: z
-      .union([z.string().min(1), z.custom<AppFactory | object>((value) => typeof value === 'function' || (typeof value === 'object' && value !== null), 'must be a module path (./app.mjs#name), a factory (env) => app, or an app')])
+      .custom<AppSource>(
+        (value) => (typeof value === 'string' && value.length > 0) || typeof value === 'function' || (typeof value === 'object' && value !== null),
+        'must be a module path (./app.mjs#name), a factory (env) => app, or an app',
+      )
       .optional(),
     command: z.string().min(1).optional(),
     /** A container image the harness starts (docker runtime), on the host's network, listening on $PORT. */

@@ -44,6 +44,18 @@ describe('resolveConfig', () => {
     expect(resolved.target.cwd).toBe('/projects/api/backend')
   })
 
+  test('target.app: a module spec is resolved against the config folder keeping its #export; a function stays itself', () => {
+    const routes = { me: 'GET /api/me' }
+    expect(resolveConfig({ target: { app: './src/app.mjs#createApp', routes } }, {}, '/projects/api/authconform.config.ts').target.app).toBe('/projects/api/src/app.mjs#createApp')
+    const createApp = (env: Record<string, string>) => env
+    expect(resolveConfig({ target: { app: createApp, routes } }).target.app).toBe(createApp)
+    expect(configError({ target: { app: createApp, command: 'node server.js', routes } }).message).toMatch(/give exactly one of target\.url .* or target\.app \(a Node app to build in process\)/)
+    expect(configError({ target: { app: 42, routes } }).message).toMatch(/target\.app: must be a module path \(\.\/app\.mjs#name\), a factory \(env\) => app, or an app/)
+    // Code anywhere else in a config is still refused.
+    expect(configError({ target: { app: createApp, routes, env: { X: () => 1 } } }).message).toMatch(/target\.env\.X must be plain data/)
+    expect(resolveConfig({ target: { app: createApp, routes } }, { targetUrl: 'http://127.0.0.1:9', issuerPort: 4545 }).target.app).toBeUndefined()
+  })
+
   test('target.cors: false says no browser calls the backend (same as { enabled: false })', () => {
     for (const cors of [false, { enabled: false }] as const) {
       const resolved = resolveConfig({ target: { ...COMMAND_TARGET, cors } })
