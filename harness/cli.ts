@@ -29,6 +29,7 @@ const RUN_OPTIONS = `Run options:
   --config <file>          authconform.config.ts (default: ./authconform.config.{ts,mts,js,mjs})
   --example <name>         use a bundled reference target (${listExamples().join(', ')})
   --target-url <url>       a running backend (needs --issuer-port and one --profile)
+  --target-app <m#export>  a Node app or factory (env) => app to build in process (target.app)
   --me-route "GET /path"   the authenticated route (default from config, else "GET /api/me")
   --profile <alg>          EdDSA, ES256, RS256, PS256; repeat or comma-separate (default: target.profiles)
   --suite <name>           run only these suites (repeatable)
@@ -97,6 +98,7 @@ async function runCommand(args: string[]): Promise<number> {
       config: { type: 'string' },
       example: { type: 'string' },
       'target-url': { type: 'string' },
+      'target-app': { type: 'string' },
       'me-route': { type: 'string' },
       profile: { type: 'string', multiple: true },
       suite: { type: 'string', multiple: true },
@@ -126,10 +128,12 @@ async function runCommand(args: string[]): Promise<number> {
     }
     configPath = path.join(PACKAGE_ROOT, 'fixtures/targets', values.example, 'authconform.config.ts')
   }
+  if (values['target-url'] && values['target-app']) throw new AuthconformError('ERR_USAGE', '--target-url and --target-app name two targets: give one')
   const port = values['issuer-port']
   if (port !== undefined && !/^\d+$/.test(port)) throw new AuthconformError('ERR_USAGE', `--issuer-port must be a number, got "${port}"`)
   const overrides: ConfigOverrides = {
     targetUrl: values['target-url'],
+    targetApp: values['target-app'],
     meRoute: values['me-route'],
     profiles: list(values.profile),
     suites: list(values.suite),

@@ -95,8 +95,8 @@ async function importWithTsx(file: string): Promise<{ default?: unknown }> {
 export async function loadConfig(options: { configPath?: string; cwd?: string; overrides?: ConfigOverrides }): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd()
   const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd)
-  if (!file && !options.overrides?.targetUrl) {
-    throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `no authconform.config.ts in ${cwd} and no --target-url: pass --config <file>, --target-url <url>, or --example node-good`)
+  if (!file && !options.overrides?.targetUrl && !options.overrides?.targetApp) {
+    throw new AuthconformError('ERR_CONFIG_NOT_FOUND', `no authconform.config.ts in ${cwd} and no --target-url or --target-app: pass --config <file>, --target-url <url>, --target-app <module#export>, or --example node-good`)
   }
   const config = file ? await importConfigFile(file) : undefined
   return resolveConfig(config, options.overrides, file)

@@ -9,6 +9,8 @@ import { configSchema, describeIssues, expectedFailureSchema, type ExpectedFailu
 /** Settings that can come from the command line; each overrides the config file's value. */
 export interface ConfigOverrides {
   targetUrl?: string
+  /** target.app: a module spec (`./src/app.mjs#createApp`), from the working directory. */
+  targetApp?: string
   meRoute?: string
   profiles?: string[]
   suites?: string[]
@@ -44,11 +46,10 @@ function copyData(value: unknown, key: string): any {
 function applyOverrides(config: Record<string, any>, o: ConfigOverrides): Record<string, any> {
   const merged = copyData(config, '')
   merged.target ??= {}
-  if (o.targetUrl) {
-    merged.target.url = o.targetUrl
-    delete merged.target.command
-    delete merged.target.image
-    delete merged.target.app
+  if (o.targetUrl || o.targetApp) {
+    for (const key of ['url', 'command', 'image', 'app']) delete merged.target[key]
+    if (o.targetUrl) merged.target.url = o.targetUrl
+    else merged.target.app = path.resolve(o.targetApp!)
   }
   if (o.meRoute) merged.target.routes = { ...merged.target.routes, me: o.meRoute }
   merged.target.routes ??= { me: 'GET /api/me' }

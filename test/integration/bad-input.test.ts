@@ -61,6 +61,12 @@ describe('usage and config errors exit 2', () => {
     expectOneLineError(run.stderr, /tarket-url.*--help/)
   })
 
+  test('two targets on the command line', async () => {
+    const run = await runCli(['run', '--target-url', 'http://127.0.0.1:1', '--target-app', './app.mjs#createApp'])
+    expect(run.code).toBe(2)
+    expectOneLineError(run.stderr, /--target-url and --target-app name two targets: give one/)
+  })
+
   test('config file with a syntax error', async () => {
     const config = writeConfig(undefined, 'export default { target: \n')
     const run = await runCli(['run', '--config', config])

@@ -40,7 +40,9 @@ describe('target.app: an in-process Node app', () => {
   }, 900_000)
 
   test('the decode-only twin fails, and the diagnosis names the unchecked signature', async () => {
-    const { run, document } = await runProject('authconform.config.mjs', 'decode-only', ['--profile', 'EdDSA', '--suite', 'signature'], { APP_MODULE: './src/decode-only.mjs' })
+    const twin = path.join(PROJECT, 'src/decode-only.mjs#createApp')
+    const { run, document } = await runProject('authconform.config.mjs', 'decode-only', ['--target-app', path.relative(REPO, twin), '--profile', 'EdDSA', '--suite', 'signature'])
+    expect(document!.target.app).toBe(path.relative(REPO, twin))
     expect(run.code).toBe(1)
     expect(document!.diagnoses[0]).toMatchObject({ id: 'signature-not-verified' })
     expect(document!.cases.filter((c) => c.verdict === 'fail').map((c) => c.id)).toContain('signature/alg-none-lower')
