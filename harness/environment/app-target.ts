@@ -20,10 +20,11 @@ const debug = createDebug('target')
  */
 export async function startAppTarget(source: AppSource, env: Record<string, string>, described: string): Promise<StartedTarget> {
   const exported = await loadExport(source)
-  if (!isFactory(exported) && instancesServed.has(exported as object)) {
+  const factory = isFactory(exported)
+  if (!factory && instancesServed.has(exported as object)) {
     throw new AuthconformError('ERR_TARGET_START', `${described} exports an app, not a factory (env) => app, and this run needs another instance of it: export a function that builds the app from the env it is given`)
   }
-  const app = isFactory(exported) ? await buildWith(exported, env, described) : exported
+  const app = factory ? await buildWith(exported, env, described) : exported
   const { server, stop } = await serve(app, described)
   instancesServed.add(exported as object)
   const { port } = server.address() as AddressInfo
@@ -73,7 +74,7 @@ async function importExport(source: string): Promise<unknown> {
   return exported
 }
 
-export function splitSpec(spec: string): [string, string | undefined] {
+function splitSpec(spec: string): [string, string | undefined] {
   const hash = spec.lastIndexOf('#')
   return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1) || undefined] : [spec, undefined]
 }

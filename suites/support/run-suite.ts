@@ -82,7 +82,7 @@ function caseTest(spec: Case, profile: Profile, registration: SuiteRegistration,
  * A failing case as an assertion message: the verdict and reason first (what vitest shows in
  * its summary line), then the evidence and the replay a developer needs to reproduce it.
  */
-export function failureMessage(result: CaseResult): string {
+function failureMessage(result: CaseResult): string {
   const lines = [`${result.verdict}: ${result.id} [${result.profile}] (${result.severity}): ${result.reason}`]
   const evidence = result.evidence
   if (evidence) {
